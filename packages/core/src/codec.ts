@@ -1,0 +1,144 @@
+/**
+ * Codecs turn session data into a string for storage and back. The default is JSON, made
+ * strict (data it would silently mangle is refused) and safe (a stored `__proto__` key is
+ * dropped on decode, so nothing a backend returns can pollute a prototype).
+ */
+import { parse as superParse, stringify as superStringify } from 'superjson';
+
+/**
+ * Encodes session data to a string and back. Codecs may throw any error: stores wrap
+ * encode failures as `SerializeError` and decode failures as `CorruptError`.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore({ codec: richCodec }); // Dates, Maps, Sets, BigInts survive
+ * ```
+ */
+export interface Codec<D = unknown> {
+  /** A short name, recorded in docs and errors. */
+  readonly name: string;
+  encode(data: D): string;
+  decode(text: string): D;
+}
+
+const PROTO = '__proto__';
+
+/** Refuse what JSON would drop or change without a word. */
+function strictJsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'function':
+    case 'symbol':
+      throw new TypeError(`a ${typeof value} at "${key}" cannot be stored as JSON`);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} at "${key}" cannot be stored as JSON`);
+      return value;
+    case 'object':
+      if (value instanceof Map || value instanceof Set) {
+        throw new TypeError(`a ${value.constructor.name} at "${key}" needs richCodec`);
+      }
+      if (value !== null && Object.hasOwn(value, PROTO)) {
+        throw new TypeError('a "__proto__" key cannot be stored');
+      }
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** Remove own `__proto__` keys everywhere in a freshly parsed value. */
+function dropProtoKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (const item of value) dropProtoKeys(item);
+    return value;
+  }
+  if (Object.hasOwn(value, PROTO)) delete (value as Record<string, unknown>)[PROTO];
+  for (const child of Object.values(value)) dropProtoKeys(child);
+  return value;
+}
+
+/**
+ * The default codec: strict, safe JSON. Encoding throws on functions, symbols, BigInt,
+ * non-finite numbers, Map, Set, circular structures and own `__proto__` keys (data JSON would
+ * silently drop or change). Dates become ISO strings, as with `JSON.stringify`; choose
+ * {@link richCodec} to keep them as Dates.
+ *
+ * @example
+ * ```ts
+ * jsonCodec.decode(jsonCodec.encode({ cart: [1, 2] })); // { cart: [1, 2] }
+ * ```
+ */
+export const jsonCodec: Codec<any> = {
+  name: 'json',
+  encode(data) {
+    const text = JSON.stringify(data, strictJsonReplacer);
+    if (text === undefined) throw new TypeError('the data has no JSON representation');
+    return text;
+  },
+  decode(text) {
+    const value: unknown = JSON.parse(text);
+    // Fast path: only a text that mentions the key can carry it.
+    return text.includes(PROTO) ? dropProtoKeys(value) : value;
+  },
+};
+
+/** Refuse what superjson cannot round-trip: functions, symbols and cycles. */
+function assertRichEncodable(value: unknown, path: string, seen: Set<object>): void {
+  const type = typeof value;
+  if (type === 'function' || type === 'symbol') {
+    throw new TypeError(`a ${type} at "${path}" cannot be stored`);
+  }
+  if (type !== 'object' || value === null) return;
+  const obj = value as object;
+  if (seen.has(obj)) throw new TypeError(`a circular reference at "${path}" cannot be stored`);
+  seen.add(obj);
+  if (obj instanceof Map) {
+    for (const [k, v] of obj) {
+      assertRichEncodable(k, `${path}<key>`, seen);
+      assertRichEncodable(v, `${path}.${String(k)}`, seen);
+    }
+  } else if (obj instanceof Set || Array.isArray(obj)) {
+    let i = 0;
+    for (const v of obj as Iterable<unknown>) assertRichEncodable(v, `${path}[${i++}]`, seen);
+  } else if (!(obj instanceof Date) && !(obj instanceof RegExp)) {
+    if (Object.hasOwn(obj, PROTO)) throw new TypeError('a "__proto__" key cannot be stored');
+    for (const [k, v] of Object.entries(obj)) assertRichEncodable(v, `${path}.${k}`, seen);
+  }
+  seen.delete(obj);
+}
+
+/** Remove own `__proto__` keys from objects, also inside Maps and Sets. */
+function dropProtoKeysDeep(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Map) {
+    for (const v of value.values()) dropProtoKeysDeep(v);
+  } else if (value instanceof Set) {
+    for (const v of value) dropProtoKeysDeep(v);
+  } else {
+    dropProtoKeys(value);
+  }
+  return value;
+}
+
+/**
+ * A codec that round-trips `Date`, `Map`, `Set`, `BigInt`, `RegExp` and `undefined`
+ * (built on the well-kept `superjson`). Refuses functions, symbols and cycles; like
+ * {@link jsonCodec}, it drops stored `__proto__` keys on decode.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore({ codec: richCodec });
+ * await store.set(key, { data: { seen: new Date(), tags: new Set(['a']) }, expiresAt });
+ * ```
+ */
+export const richCodec: Codec<any> = {
+  name: 'superjson',
+  encode(data) {
+    assertRichEncodable(data, '$', new Set());
+    return superStringify(data);
+  },
+  decode(text) {
+    // superjson.parse refuses prototype-polluting paths in its metadata itself.
+    return dropProtoKeysDeep(superParse(text));
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * The store contract: what every session store implements, whatever its backend.
+ * The prose version, with the rule-by-rule checks that enforce it, is docs/contract.md.
+ */
+
+/** A clock in epoch milliseconds. Stores take one so tests (and apps) decide what "now" is. */
+export type Clock = () => number;
+
+/** Session data as the default JSON codec stores it. Stores are generic over it. */
+export type SessionData = Record<string, unknown>;
+
+/**
+ * One stored session.
+ *
+ * @example
+ * ```ts
+ * const record: SessionRecord = { data: { cart: [] }, expiresAt: Date.now() + 3_600_000, userId: 'u1' };
+ * ```
+ */
+export interface SessionRecord<D = SessionData> {
+  /** Application state. Must survive the store's codec round trip. */
+  data: D;
+  /** Absolute expiry in epoch milliseconds. The record is live iff `clock() < expiresAt`. */
+  expiresAt: number;
+  /** Owner, indexed so that all of a user's sessions can be listed and revoked. */
+  userId?: string;
+  /**
+   * Set by the store on every successful `set` (1 on creation, +1 on each write); ignored on
+   * input. Pass it back as `ifVersion` for compare-and-set. `touch` does not change it.
+   */
+  version?: number;
+}
+
+/** Options of {@link SessionStore.set}. */
+export interface SetOptions {
+  /**
+   * Compare-and-set: write only if the stored live version equals this one. `0` means
+   * "must not exist" (an expired record counts as absent). On mismatch the store throws a
+   * `ConflictError` and changes nothing.
+   */
+  ifVersion?: number;
+}
+
+/** What {@link SessionStore.set} resolves to. */
+export interface SetResult {
+  /** The version now stored; `0` when the write deleted (an `expiresAt` in the past). */
+  version: number;
+}
+
+/** A key with its record, as {@link SessionStore.listByUser} returns them. */
+export interface StoredSession<D = SessionData> {
+  key: string;
+  record: SessionRecord<D>;
+}
+
+/** Options of {@link SessionStore.deleteByUser}. */
+export interface DeleteByUserOptions {
+  /** A key to keep: "log out everywhere else". */
+  except?: string;
+}
+
+/**
+ * A session store. Keys are opaque strings (through the session manager, SHA-256 hashes of
+ * the session tokens); every store validates them itself before any I/O.
+ *
+ * Rules every implementation follows (each one is a check in `@sessions/conformance`):
+ * - a record is live iff `clock() < expiresAt`; nothing that is not live is ever returned,
+ *   touched or listed, whatever the backend still holds;
+ * - `set` with `expiresAt <= clock()` deletes and stores nothing;
+ * - `touch` never creates or resurrects;
+ * - compare-and-set is atomic;
+ * - failures are typed `SessionError`s, never raw driver errors, never a false success.
+ *
+ * @typeParam D - the session data type.
+ */
+export interface SessionStore<D = SessionData> {
+  /** Largest encoded `data` (UTF-8 bytes of the codec output) this store accepts. */
+  readonly maxPayloadBytes: number;
+  /** The live record under `key`, or `undefined`. Corrupt stored bytes throw `CorruptError`. */
+  get(key: string): Promise<SessionRecord<D> | undefined>;
+  /** Write a record (create or replace); see {@link SetOptions} for compare-and-set. */
+  set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult>;
+  /** Move the expiry of a live record (longer or shorter). False if missing or expired. */
+  touch(key: string, expiresAt: number): Promise<boolean>;
+  /** Remove a record. True if a live record was removed; deleting a missing key is a no-op. */
+  delete(key: string): Promise<boolean>;
+  /** Every live session of a user. */
+  listByUser(userId: string): Promise<Array<StoredSession<D>>>;
+  /** Delete every session of a user (but `except`); resolves to how many live ones went. */
+  deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number>;
+  /** Remove every record in this store's namespace, and nothing else. */
+  clear(): Promise<void>;
+  /** Release resources (timers, connections the store opened). Safe to call twice. */
+  close(): Promise<void>;
+  /**
+   * Physically remove expired records now; resolves to how many went. Present on stores whose
+   * backend has no native expiry (or where it can be switched off).
+   */
+  prune?(): Promise<number>;
+}
+
+/**
+ * Options every built-in store accepts.
+ */
+export interface BaseStoreOptions<D = SessionData> {
+  /**
+   * Isolates this store's records from every other store on the same backend (a key prefix,
+   * a table partition...). Letters, digits, `_`, `-`, `.`, `:`; default `"sessions"`.
+   */
+  namespace?: string;
+  /** The application clock that decides visibility (default `Date.now`). */
+  clock?: Clock;
+  /** How `data` is encoded (default {@link jsonCodec}). */
+  codec?: import('./codec.js').Codec<D>;
+  /** Largest encoded payload accepted, in bytes (default 1 MiB, capped by the backend). */
+  maxPayloadBytes?: number;
+}
