@@ -1,5 +1,15 @@
 // The one vitest configuration every package extends, so a test behaves the same everywhere.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
+
+/** Where each package's JSON results go, so `pnpm test` can print one total at the end. */
+function resultsFile() {
+  let dir = process.cwd();
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  const name = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).name ?? 'unknown';
+  return join(dir, 'node_modules', '.cache', 'sessions-test-results', `${name.replace(/[@/]/g, '_')}.json`);
+}
 
 /**
  * Build a package's vitest config from the shared defaults.
@@ -17,7 +27,7 @@ export function sessionsVitestConfig(overrides = {}) {
         // A skipped or focused test is not allowed to land; fail loudly instead.
         allowOnly: false,
         passWithNoTests: false,
-        reporters: process.env.CI ? ['default'] : ['default'],
+        reporters: ['default', ['json', { outputFile: resultsFile() }]],
         pool: 'forks',
       },
     }),

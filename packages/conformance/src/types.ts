@@ -24,8 +24,13 @@ export interface RawAccess {
    * `undefined` when nothing is stored. Ignores expiry: this is what the backend holds.
    */
   read(key: string): Promise<unknown | undefined>;
-  /** Store an entry for `key`, live until `expiresAt`, whose payload does not decode. */
-  writeCorrupt(key: string, expiresAt: number): Promise<void>;
+  /**
+   * Store an entry for `key`, live until `expiresAt` (version 1, no userId), whose encoded
+   * data is exactly `payload`, bypassing the codec: the suite writes bytes that do not decode,
+   * and JSON carrying `__proto__` keys, to prove the store reports `CORRUPT` and never
+   * pollutes a prototype.
+   */
+  writePayload(key: string, payload: string, expiresAt: number): Promise<void>;
   /**
    * The backend's own expiry for `key` in epoch ms (Redis PXAT, a TTL attribute...), or
    * `undefined` when none is set. Present only where the backend has native expiry.
@@ -48,6 +53,12 @@ export interface StoreCapabilities {
    * secondary indexes are eventually consistent; the suite polls up to this long.
    */
   userIndexLagMs?: number;
+  /**
+   * The store has `prune()` although its backend expires entries natively. Implied (and
+   * required) when `nativeExpiry` is `'none'`. The suite checks the declaration against the
+   * store, then runs the prune checks wherever a `prune()` is declared.
+   */
+  prune?: boolean;
 }
 
 /**

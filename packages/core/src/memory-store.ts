@@ -39,6 +39,11 @@ export interface MemoryEntry {
 export class MemoryBackend {
   /** namespace -> key -> entry */
   readonly namespaces = new Map<string, Map<string, MemoryEntry>>();
+  /**
+   * namespace -> userId -> keys. Lives here, not in a store, so two stores on one namespace
+   * (two app instances on one server) see the same user index, as they would on Redis.
+   */
+  readonly userIndexes = new Map<string, Map<string, Set<string>>>();
 
   /** The entries of one namespace, created on first use. */
   entries(namespace: string): Map<string, MemoryEntry> {
@@ -48,6 +53,16 @@ export class MemoryBackend {
       this.namespaces.set(namespace, map);
     }
     return map;
+  }
+
+  /** The user index of one namespace, created on first use. */
+  userIndex(namespace: string): Map<string, Set<string>> {
+    let index = this.userIndexes.get(namespace);
+    if (!index) {
+      index = new Map();
+      this.userIndexes.set(namespace, index);
+    }
+    return index;
   }
 }
 
@@ -82,7 +97,7 @@ export class MemoryStore<D = SessionData> implements SessionStore<D> {
   readonly #opts: ResolvedStoreOptions<D>;
   readonly #entries: Map<string, MemoryEntry>;
   /** userId -> keys, so listing a user's sessions never scans the namespace. */
-  readonly #byUser = new Map<string, Set<string>>();
+  readonly #byUser: Map<string, Set<string>>;
   readonly #lifecycle = new StoreLifecycle(SOURCE);
   readonly #maxEntries: number;
   #timer: NodeJS.Timeout | undefined;
@@ -90,7 +105,9 @@ export class MemoryStore<D = SessionData> implements SessionStore<D> {
   constructor(options: MemoryStoreOptions<D> = {}) {
     this.#opts = resolveStoreOptions(options, SOURCE);
     this.maxPayloadBytes = this.#opts.maxPayloadBytes;
-    this.#entries = (options.backend ?? new MemoryBackend()).entries(this.#opts.namespace);
+    const backend = options.backend ?? new MemoryBackend();
+    this.#entries = backend.entries(this.#opts.namespace);
+    this.#byUser = backend.userIndex(this.#opts.namespace);
     for (const [key, entry] of this.#entries) this.#index(key, entry.userId);
     this.#maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
     const interval = options.pruneInterval ?? 60_000;

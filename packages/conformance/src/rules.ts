@@ -1,0 +1,35 @@
+/**
+ * The rules of the store contract. docs/contract.md explains each one in prose and lists the
+ * checks that enforce it; every check names the rule it enforces.
+ */
+
+/** Every rule of the contract, by id, with a one-line statement. */
+export const RULES = {
+  CRUD: 'get, set and delete do what they say',
+  'TTL-1': 'a record is live iff now < expiresAt; at now == expiresAt it is expired',
+  'TTL-2': 'the application clock decides visibility, whatever the backend still holds',
+  'TTL-3': 'setting a record with expiresAt <= now deletes it and stores nothing',
+  'TTL-4': 'touch moves the expiry of a live record and never creates or resurrects one',
+  'TTL-5': 'expired records are physically removed: by native expiry, prune(), or both',
+  'CAS-1': 'a version is 1 on creation and +1 on every write; touch keeps it',
+  'CAS-2': 'set with ifVersion writes only on a match, else throws CONFLICT and changes nothing',
+  'CAS-3': 'compare-and-set is atomic: concurrent writers never both win',
+  'USER-1': "listByUser returns exactly the user's live sessions",
+  'USER-2': "deleteByUser removes the user's sessions (but except) and counts the live ones",
+  'USER-3': 'the user index follows every write: re-owning, dropping the owner, deleting',
+  'NS-1': 'a store sees and clears only its own namespace; stores on one namespace share it',
+  'INPUT-1': 'a bad key is rejected with INVALID_KEY by every method, and nothing is stored',
+  'INPUT-2': 'a bad userId is rejected with INVALID_KEY, and nothing is stored',
+  'INPUT-3': 'a bad record, expiresAt or ifVersion is rejected with INVALID_RECORD',
+  'DATA-1': 'data round-trips through the codec exactly',
+  'DATA-2': 'encoded data over maxPayloadBytes is rejected with TOO_LARGE, and nothing is stored',
+  'DATA-3': 'data the codec cannot encode is rejected with SERIALIZE, and nothing is stored',
+  'DATA-4': 'data is copied in and out: no caller shares an object with the store',
+  'CORRUPT-1': 'stored bytes that do not decode are reported as CORRUPT, never a crash',
+  'CORRUPT-2': 'decoding never pollutes a prototype',
+  'LIFE-1': 'after close() every method rejects with CLOSED; close() twice is fine',
+  'LIFE-2': 'clear() empties the namespace',
+} as const;
+
+/** The id of a contract rule, e.g. `'TTL-3'`. */
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,68 @@
+/**
+ * `pnpm new-store <name>`: validate the name, generate the package, print what to do next.
+ */
+import { planStore } from './generate.js';
+import { validateStoreName } from './names.js';
+import { loadTemplates } from './templates.js';
+import { existingPackages, ScaffoldError, writeStore } from './write.js';
+
+/** Where the command writes and prints. */
+export interface NewStoreIo {
+  /** The workspace root (the folder holding pnpm-workspace.yaml). */
+  root: string;
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const USAGE = 'usage: pnpm new-store <name>   (e.g. pnpm new-store postgres)';
+
+/**
+ * Run the command; resolves to the process exit code (0 on success, 1 when nothing was
+ * written because the name is invalid or the package exists).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = newStore(['postgres'], { root, log: console.log, error: console.error });
+ * ```
+ */
+export function newStore(args: readonly string[], io: NewStoreIo): number {
+  if (args.length !== 1 || args[0] === '--help' || args[0] === '-h') {
+    io.error(USAGE);
+    return 1;
+  }
+  const check = validateStoreName(args[0], existingPackages(io.root));
+  if (!check.ok) {
+    io.error(`new-store: ${check.reason}`);
+    return 1;
+  }
+  const { name } = check;
+  let written: string[];
+  try {
+    written = writeStore(io.root, name, planStore(name, loadTemplates()));
+  } catch (err) {
+    if (!(err instanceof ScaffoldError)) throw err;
+    io.error(`new-store: ${err.message}`);
+    return 1;
+  }
+  io.log(`Created @sessions/${name}:`);
+  for (const path of written) io.log(`  ${path}`);
+  for (const line of nextSteps(name)) io.log(line);
+  return 0;
+}
+
+/** What the contributor does after scaffolding, in order. */
+export function nextSteps(name: string): string[] {
+  const filter = `pnpm --filter @sessions/${name}`;
+  return [
+    '',
+    'Next steps (CONTRIBUTING.md, "Adding a backend", explains each):',
+    '  1. pnpm install',
+    `  2. ${filter} add --save-peer <driver-package>`,
+    '     declares the driver as a peer dependency (and a dev dependency for the tests)',
+    `  3. implement packages/${name}/src/${name}-store.ts method by method, and the raw`,
+    `     access in packages/${name}/test/conformance.test.ts`,
+    `  4. ${filter} build && (cd packages/${name} && pnpm vitest run)`,
+    '     every check fails with "not implemented" until its method is written',
+    '  5. add the test server to tooling/test-services, bench rows and the outage run',
+  ];
+}

@@ -1,0 +1,4 @@
+{
+  "extends": "@sessions/tsconfig/library.json",
+  "include": ["src", "test", "bench", "*.config.ts"]
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `pnpm test`: every package's tests through turbo, then a plain list of the backends this
+// machine could not test and the command that installs each.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const reports = join(root, 'node_modules', '.cache', 'sessions-missing-backends');
+const results = join(root, 'node_modules', '.cache', 'sessions-test-results');
+rmSync(reports, { recursive: true, force: true });
+rmSync(results, { recursive: true, force: true });
+
+const args = ['exec', 'turbo', 'run', 'test', '--concurrency=1', ...process.argv.slice(2)];
+const run = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit' });
+
+const missing = existsSync(reports) ? readdirSync(reports) : [];
+if (missing.length > 0) {
+  console.log('\nBackends not tested on this machine (their tests did not run):');
+  for (const file of missing) {
+    const [reason, install] = readFileSync(join(reports, file), 'utf8').split('\n');
+    console.log(`  - ${file.replace(/\.txt$/, '')}: ${reason}\n      install: ${install}`);
+  }
+  console.log('Set SESSIONS_REQUIRE_ALL_BACKENDS=1 to make a missing backend a failure.');
+}
+// One total over every package (each vitest run wrote its JSON results).
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const file of existsSync(results) ? readdirSync(results) : []) {
+  const r = JSON.parse(readFileSync(join(results, file), 'utf8'));
+  totals.passed += r.numPassedTests ?? 0;
+  totals.failed += r.numFailedTests ?? 0;
+  totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(run.status ?? 1);

@@ -1,0 +1,14 @@
+/**
+ * Test servers for the sessions workspace: one launcher, one report of what was missing.
+ * Backends add a module each (see redis.ts, ferretdb.ts, dynamodb.ts).
+ */
+export {
+  allBackendsRequired,
+  missingBackends,
+  reportMissingBackend,
+  resetMissingBackends,
+  workspaceRoot,
+} from './backends.js';
+export type { RunningServer, ServerSpec } from './launcher.js';
+export { freePort, startServer, waitUntilReady } from './launcher.js';
+export { which } from './which.js';
