@@ -1,3 +1,5 @@
 import { libraryBuild } from '@sessions/build-config';
 
-export default libraryBuild();
+// Two entries: the suite itself (no test runner, safe to require from CommonJS) and its vitest
+// wiring. vitest stays external: it is a peer dependency.
+export default libraryBuild({ entry: ['src/index.ts', 'src/vitest.ts'] });

@@ -54,3 +54,4 @@ export {
   MAX_KEY_LENGTH,
   MAX_USER_ID_LENGTH,
 } from './validate.js';
+export * from './manager/index.js';

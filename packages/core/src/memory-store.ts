@@ -193,6 +193,16 @@ export class MemoryStore<D = SessionData> implements SessionStore<D> {
     return count;
   }
 
+  async list(): Promise<Array<StoredSession<D>>> {
+    this.#lifecycle.assertOpen();
+    const out: Array<StoredSession<D>> = [];
+    for (const key of [...this.#entries.keys()]) {
+      const entry = this.#live(key);
+      if (entry) out.push({ key, record: this.#toRecord(key, entry) });
+    }
+    return out;
+  }
+
   async clear(): Promise<void> {
     this.#lifecycle.assertOpen();
     this.#entries.clear();

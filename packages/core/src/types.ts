@@ -88,6 +88,12 @@ export interface SessionStore<D = SessionData> {
   listByUser(userId: string): Promise<Array<StoredSession<D>>>;
   /** Delete every session of a user (but `except`); resolves to how many live ones went. */
   deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number>;
+  /**
+   * Every live session in this namespace. Optional: for admin views and for
+   * express-session's `all()` / `length()`. A full scan on most backends: keep it off the hot
+   * path. Built-in stores all implement it.
+   */
+  list?(): Promise<Array<StoredSession<D>>>;
   /** Remove every record in this store's namespace, and nothing else. */
   clear(): Promise<void>;
   /** Release resources (timers, connections the store opened). Safe to call twice. */

@@ -2,7 +2,19 @@
  * What a new store may be called, and the identifiers derived from its name.
  */
 
-/** Package folders that are not stores and whose names a store may never take. */
+/**
+ * Packages under `packages/` that are not stores, by role. The structure check applies only
+ * the generic rules to them; a store may never take their names.
+ */
+export const ROLE_PACKAGES: Readonly<Record<string, 'core' | 'conformance' | 'adapter'>> = {
+  core: 'core',
+  conformance: 'conformance',
+  express: 'adapter',
+  fastify: 'adapter',
+  hono: 'adapter',
+};
+
+/** Names a new store may not take, and why. */
 export const RESERVED_NAMES: Readonly<Record<string, string>> = {
   core: 'it is the contract package',
   conformance: 'it is the conformance suite',
@@ -36,7 +48,10 @@ export function validateStoreName(name: unknown, existing: readonly string[]): N
     return { ok: false, reason: 'give the store a name, e.g. `pnpm new-store postgres`' };
   }
   if (name.length < MIN_LENGTH || name.length > MAX_LENGTH) {
-    return { ok: false, reason: `"${name}" must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long` };
+    return {
+      ok: false,
+      reason: `"${name}" must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`,
+    };
   }
   if (!NAME_PATTERN.test(name)) {
     return {
@@ -45,12 +60,18 @@ export function validateStoreName(name: unknown, existing: readonly string[]): N
     };
   }
   if (name.endsWith('-store')) {
-    return { ok: false, reason: `drop the "-store" suffix: the package is @sessions/${name.slice(0, -6)}` };
+    return {
+      ok: false,
+      reason: `drop the "-store" suffix: the package is @sessions/${name.slice(0, -6)}`,
+    };
   }
   const reserved = RESERVED_NAMES[name];
   if (reserved !== undefined) return { ok: false, reason: `"${name}" is reserved: ${reserved}` };
   if (existing.includes(name)) {
-    return { ok: false, reason: `packages/${name} already exists; the scaffold never overwrites a package` };
+    return {
+      ok: false,
+      reason: `packages/${name} already exists; the scaffold never overwrites a package`,
+    };
   }
   return { ok: true, name };
 }
@@ -61,10 +82,4 @@ export function pascalCase(name: string): string {
     .split('-')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
-}
-
-/** `cloudflare-kv` → `cloudflareKv`. */
-export function camelCase(name: string): string {
-  const pascal = pascalCase(name);
-  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }

@@ -28,10 +28,16 @@ export function existingPackages(root: string): string[] {
  * writeStore('/work/main', 'postgres', planStore('postgres', loadTemplates()));
  * ```
  */
-export function writeStore(root: string, name: string, files: ReadonlyMap<string, string>): string[] {
+export function writeStore(
+  root: string,
+  name: string,
+  files: ReadonlyMap<string, string>,
+): string[] {
   const packageDir = join(root, 'packages', name);
   if (existsSync(packageDir)) {
-    throw new ScaffoldError(`packages/${name} already exists; the scaffold never overwrites a package`);
+    throw new ScaffoldError(
+      `packages/${name} already exists; the scaffold never overwrites a package`,
+    );
   }
   for (const path of files.keys()) {
     if (existsSync(join(root, path))) {

@@ -34,6 +34,9 @@ public class DynamoDBLocalLoopback {
     // safeStart() starts Jetty and lets a bind failure (port taken) escape, so the process
     // exits non-zero instead of lingering with a stopped server.
     proxy.safeStart();
+    // A test run that crashes never stops its emulator: exit when the process that started us
+    // goes away, so no orphaned JVM keeps a port and memory.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
     proxy.join();
   }
 }

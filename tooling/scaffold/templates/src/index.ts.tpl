@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export type { {{Name}}StoreOptions } from './options.js';
-export { {{Name}}Store } from './{{name}}-store.js';
+
+{{indexExports}}

@@ -1,0 +1,60 @@
+/** INPUT-2: a bad userId is rejected with INVALID_KEY by set, listByUser and deleteByUser. */
+import assert from 'node:assert/strict';
+import { type CheckSpec, defineChecks } from '../check.js';
+import { randomKey } from '../util.js';
+import { expectCode, expectNothingStored, expectNotInDump, inAMinute, marker } from './support.js';
+
+interface BadUserId {
+  name: string;
+  label: string;
+  userId: unknown;
+}
+
+const BAD_USER_IDS: BadUserId[] = [
+  { name: 'number', label: 'a number', userId: 7 },
+  { name: 'object', label: 'an object', userId: { $gt: '' } },
+  { name: 'null', label: 'null', userId: null },
+  { name: 'empty', label: 'the empty string', userId: '' },
+  { name: 'newline', label: 'a string with a newline', userId: 'alice\nbob' },
+  { name: 'nul-byte', label: 'a string with a NUL byte', userId: 'alice\u0000' },
+  { name: 'c1-control', label: 'a string with a C1 control character', userId: 'alice\u0085' },
+  { name: 'too-long', label: 'a 257-character string', userId: 'u'.repeat(257) },
+];
+
+function badUserIdCheck({ name, label, userId }: BadUserId): CheckSpec {
+  const u = userId as string;
+  return {
+    name: `user-id-${name}`,
+    rule: 'INPUT-2',
+    title: `a userId that is ${label} is rejected with INVALID_KEY by set, listByUser and deleteByUser`,
+    async run(ctx) {
+      const { store, raw } = await ctx.open();
+      const key = randomKey();
+      const mark = marker();
+      await expectCode('INVALID_KEY', 'set with this userId', () =>
+        store.set(key, { data: { mark }, expiresAt: inAMinute(ctx), userId: u }),
+      );
+      await expectNothingStored(raw, key, 'a set with a bad userId');
+      await expectNotInDump(raw, mark, 'data of a set with a bad userId');
+      await expectCode('INVALID_KEY', 'listByUser', () => store.listByUser(u));
+      await expectCode('INVALID_KEY', 'deleteByUser', () => store.deleteByUser(u));
+    },
+  };
+}
+
+export const badUserIdChecks = defineChecks('bad-user-ids', [
+  ...BAD_USER_IDS.map(badUserIdCheck),
+  {
+    name: 'user-id-edges-accepted',
+    rule: 'INPUT-2',
+    title: 'a 256-character userId and a one-character userId are accepted',
+    async run(ctx) {
+      const { store } = await ctx.open();
+      for (const userId of ['u'.repeat(256), 'x']) {
+        const key = randomKey();
+        await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId });
+        assert.equal((await store.get(key))?.userId, userId);
+      }
+    },
+  },
+]);

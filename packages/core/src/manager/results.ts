@@ -1,0 +1,86 @@
+/**
+ * What the manager's operations take and return. The conflict policy is in these types:
+ * a session that no longer exists is an ordinary outcome (`'destroyed'`), a lost race on a
+ * changed session is a thrown `ConflictError`.
+ */
+import type { Session, SessionMeta } from './session.js';
+
+/** What {@link SessionManager.create} takes. */
+export interface CreateSessionInput<D> {
+  /** The initial session data. */
+  data: D;
+  /** The owner, when the session starts logged in. */
+  userId?: string;
+  /** Client metadata for an "active sessions" page. */
+  meta?: SessionMeta;
+}
+
+/**
+ * The outcome of {@link SessionManager.save}.
+ * - `'saved'`: written (new, changed, or an unchanged session whose touch was due).
+ * - `'unchanged'`: nothing needed writing (or a due touch lost to a newer write by another
+ *   request, which moved the expiry itself).
+ * - `'destroyed'`: the session no longer exists (logged out, revoked, regenerated or expired
+ *   since it was loaded); nothing was written and it was not brought back. Send
+ *   `clearCookie()`.
+ *
+ * A changed session that another request saved in the meantime is not a result: `save` throws
+ * `ConflictError`, because silently dropping either write would lose an update.
+ */
+export type SaveResult = { status: 'saved' } | { status: 'unchanged' } | { status: 'destroyed' };
+
+/**
+ * The outcome of {@link SessionManager.update}: `'saved'` or `'unchanged'` with the session as
+ * stored, or `'destroyed'` when no live session answers to the token.
+ */
+export type UpdateResult<D> =
+  | { status: 'saved' | 'unchanged'; session: Session<D> }
+  | { status: 'destroyed'; session?: undefined };
+
+/**
+ * The change {@link SessionManager.update} applies: mutate `data` in place, or return new data.
+ * It may run more than once (once per attempt), so it must not have other side effects.
+ */
+export type UpdateFn<D> = (data: D, session: Session<D>) => D | undefined | Promise<D | undefined>;
+
+/** Options of {@link SessionManager.regenerate}. */
+export interface RegenerateOptions {
+  /** The owner from now on (a login sets it). Default: unchanged. */
+  userId?: string;
+  /**
+   * Start the absolute timeout again from now. Default: `true` when `userId` is given (a login
+   * or re-authentication), `false` otherwise (a privilege change must not extend the lifetime).
+   */
+  restartLifetime?: boolean;
+}
+
+/** Options of {@link SessionManager.destroyAllForUser}. */
+export interface DestroyAllOptions<D> {
+  /** Keep this session: "log out everywhere else". */
+  except?: Session<D>;
+}
+
+/** Options of {@link SessionManager.listForUser}. */
+export interface ListForUserOptions<D> {
+  /** The session making the request, flagged `current` in the list. */
+  current?: Session<D>;
+}
+
+/**
+ * One of a user's sessions as an "active sessions" page shows it. Holds no token: `handle` is
+ * a one-way digest that only {@link SessionManager.revoke} understands.
+ */
+export interface SessionDescription {
+  /** Opaque and non-secret: pass it to `revoke(userId, handle)`. */
+  handle: string;
+  /** When the session was created (epoch ms). */
+  createdAt: number;
+  /** When it was last used (epoch ms, to within the touch threshold). */
+  lastSeenAt: number;
+  /** When it ends unless used again (epoch ms). */
+  expiresAt: number;
+  /** The client metadata the session was created with. */
+  meta?: SessionMeta;
+  /** True for the session given as `current`. */
+  current: boolean;
+}

