@@ -7,8 +7,15 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 function resultsFile() {
   let dir = process.cwd();
   while (!existsSync(join(dir, 'pnpm-workspace.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
-  const name = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).name ?? 'unknown';
-  return join(dir, 'node_modules', '.cache', 'sessions-test-results', `${name.replace(/[@/]/g, '_')}.json`);
+  const name =
+    JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).name ?? 'unknown';
+  return join(
+    dir,
+    'node_modules',
+    '.cache',
+    'sessions-test-results',
+    `${name.replace(/[@/]/g, '_')}.json`,
+  );
 }
 
 /**

@@ -73,3 +73,8 @@ export function hasPrune(capabilities: StoreCapabilities): boolean {
 export function hasNativeExpiry(capabilities: StoreCapabilities): boolean {
   return capabilities.nativeExpiry !== 'none';
 }
+
+/** Whether the store declares the optional `list()` (default: yes). */
+export function hasList(capabilities: StoreCapabilities): boolean {
+  return capabilities.list !== false;
+}

@@ -13,11 +13,12 @@
  *
  * @packageDocumentation
  */
-import { allChecks } from './checks/index.js';
+
 import type { Check } from './check.js';
+import { allChecks } from './checks/index.js';
 
 export type { Check, CheckContext, CheckSpec, OpenedStore, OpenOptions } from './check.js';
-export { defineChecks, hasNativeExpiry, hasPrune } from './check.js';
+export { defineChecks, hasList, hasNativeExpiry, hasPrune } from './check.js';
 export { FakeClock } from './clock.js';
 export { memoryRaw } from './memory-raw.js';
 export type { RuleId } from './rules.js';

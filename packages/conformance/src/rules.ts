@@ -17,6 +17,7 @@ export const RULES = {
   'USER-1': "listByUser returns exactly the user's live sessions",
   'USER-2': "deleteByUser removes the user's sessions (but except) and counts the live ones",
   'USER-3': 'the user index follows every write: re-owning, dropping the owner, deleting',
+  'LIST-1': 'list() returns every live session of the namespace, and only those',
   'NS-1': 'a store sees and clears only its own namespace; stores on one namespace share it',
   'INPUT-1': 'a bad key is rejected with INVALID_KEY by every method, and nothing is stored',
   'INPUT-2': 'a bad userId is rejected with INVALID_KEY, and nothing is stored',

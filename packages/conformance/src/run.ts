@@ -59,7 +59,10 @@ export function checkTimeout(factory: StoreFactory, check: Check): number {
  * console.log(results.filter((r) => !r.ok).map((r) => r.id));
  * ```
  */
-export async function runChecks(factory: StoreFactory, options: RunOptions = {}): Promise<CheckResult[]> {
+export async function runChecks(
+  factory: StoreFactory,
+  options: RunOptions = {},
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of selectChecks(factory, options.filter)) {
     results.push(await executeCheck(factory, check));
@@ -85,7 +88,11 @@ export async function executeCheck(factory: StoreFactory, check: Check): Promise
       };
       if (openOptions.codec) storeContext.codec = openOptions.codec;
       const store = await factory.create(storeContext);
-      const entry = { store, raw: factory.raw(store, storeContext), namespace: storeContext.namespace };
+      const entry = {
+        store,
+        raw: factory.raw(store, storeContext),
+        namespace: storeContext.namespace,
+      };
       opened.push(entry);
       return entry;
     },
@@ -103,7 +110,9 @@ export async function executeCheck(factory: StoreFactory, check: Check): Promise
     try {
       await withTimeout(store.close(), 10_000, `${check.id}: close()`);
     } catch (err) {
-      error ??= new Error(`close() after the check failed: ${asError(err).message}`, { cause: err });
+      error ??= new Error(`close() after the check failed: ${asError(err).message}`, {
+        cause: err,
+      });
     }
   }
   return error ? { ...base, ok: false, error } : { ...base, ok: true };

@@ -59,6 +59,11 @@ export interface StoreCapabilities {
    * store, then runs the prune checks wherever a `prune()` is declared.
    */
   prune?: boolean;
+  /**
+   * The store implements the optional `list()` (default `true`: every built-in store does).
+   * Set `false` for a store without it; the suite checks the declaration against the store.
+   */
+  list?: boolean;
 }
 
 /**
@@ -79,7 +84,7 @@ export interface StoreFactory {
   name: string;
   capabilities: StoreCapabilities;
   /** Build a fresh store. The suite closes every store it builds. */
-  create(context: StoreFactoryContext): SessionStore<any> | Promise<SessionStore<any>>;
+  create(context: StoreFactoryContext): SessionStore<unknown> | Promise<SessionStore<unknown>>;
   /** Raw access to the backend for a store built with `context`. */
-  raw(store: SessionStore<any>, context: StoreFactoryContext): RawAccess;
+  raw(store: SessionStore<unknown>, context: StoreFactoryContext): RawAccess;
 }

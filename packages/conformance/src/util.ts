@@ -38,7 +38,11 @@ export function randomToken(length = 12): string {
  * await eventually(async () => assert.equal(await raw.read(key), undefined), 3000);
  * ```
  */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs: number, intervalMs = 25): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs: number,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

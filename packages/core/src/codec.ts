@@ -30,7 +30,8 @@ function strictJsonReplacer(this: unknown, key: string, value: unknown): unknown
     case 'symbol':
       throw new TypeError(`a ${typeof value} at "${key}" cannot be stored as JSON`);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`${value} at "${key}" cannot be stored as JSON`);
+      if (!Number.isFinite(value))
+        throw new TypeError(`${value} at "${key}" cannot be stored as JSON`);
       return value;
     case 'object':
       if (value instanceof Map || value instanceof Set) {
@@ -107,15 +108,22 @@ function assertRichEncodable(value: unknown, path: string, seen: Set<object>): v
   seen.delete(obj);
 }
 
-/** Remove own `__proto__` keys from objects, also inside Maps and Sets. */
+/**
+ * Remove own `__proto__` keys from objects at any depth, also inside Maps (keys and values)
+ * and Sets. Recurses into itself, so a Map nested in a plain object is cleaned too.
+ */
 function dropProtoKeysDeep(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Map) {
-    for (const v of value.values()) dropProtoKeysDeep(v);
-  } else if (value instanceof Set) {
+    for (const [k, v] of value) {
+      dropProtoKeysDeep(k);
+      dropProtoKeysDeep(v);
+    }
+  } else if (value instanceof Set || Array.isArray(value)) {
     for (const v of value) dropProtoKeysDeep(v);
   } else {
-    dropProtoKeys(value);
+    if (Object.hasOwn(value, PROTO)) delete (value as Record<string, unknown>)[PROTO];
+    for (const child of Object.values(value)) dropProtoKeysDeep(child);
   }
   return value;
 }

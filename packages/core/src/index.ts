@@ -20,6 +20,7 @@ export {
   TooLargeError,
   UnavailableError,
 } from './errors.js';
+export * from './manager/index.js';
 export type { MemoryEntry, MemoryStoreOptions } from './memory-store.js';
 export { MemoryBackend, MemoryStore } from './memory-store.js';
 export type { ResolvedStoreOptions } from './store-kit.js';
@@ -54,4 +55,3 @@ export {
   MAX_KEY_LENGTH,
   MAX_USER_ID_LENGTH,
 } from './validate.js';
-export * from './manager/index.js';

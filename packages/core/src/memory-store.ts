@@ -20,7 +20,12 @@ import type {
   SetResult,
   StoredSession,
 } from './types.js';
-import { assertValidExpiresAt, assertValidKey, assertValidSet, assertValidUserId } from './validate.js';
+import {
+  assertValidExpiresAt,
+  assertValidKey,
+  assertValidSet,
+  assertValidUserId,
+} from './validate.js';
 
 const SOURCE = '@sessions/core';
 
@@ -141,7 +146,12 @@ export class MemoryStore<D = SessionData> implements SessionStore<D> {
     const version = (current?.version ?? 0) + 1;
     this.#remove(key);
     this.#makeRoom();
-    const entry: MemoryEntry = { encoded, expiresAt: record.expiresAt, userId: record.userId, version };
+    const entry: MemoryEntry = {
+      encoded,
+      expiresAt: record.expiresAt,
+      userId: record.userId,
+      version,
+    };
     this.#entries.set(key, entry);
     this.#index(key, entry.userId);
     return { version };

@@ -76,7 +76,8 @@ export function encodeData<D>(opts: ResolvedStoreOptions<D>, data: D): string {
   // UTF-16 length bounds UTF-8 length from below; only measure exactly when it might matter.
   if (text.length * 3 > opts.maxPayloadBytes) {
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > opts.maxPayloadBytes) throw new TooLargeError(opts.source, bytes, opts.maxPayloadBytes);
+    if (bytes > opts.maxPayloadBytes)
+      throw new TooLargeError(opts.source, bytes, opts.maxPayloadBytes);
   }
   return text;
 }
@@ -138,7 +139,12 @@ export function toSessionError(err: unknown, source: string, operation: string):
  * Reject with `UnavailableError` if `promise` does not settle within `ms`. The bound that keeps
  * an operation from waiting forever when a driver's own timeouts do not cover a case.
  */
-export function withDeadline<T>(promise: Promise<T>, ms: number, source: string, operation: string): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  source: string,
+  operation: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -15,8 +15,14 @@ export const MAX_USER_ID_LENGTH = 256;
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 // Names that mean something to JavaScript objects; refused so no backend or map can trip.
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
-// C0 controls, DEL and C1 controls: never part of a sensible user identifier.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 controls, DEL and C1 controls: never part of a sensible user identifier. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
 
 /**
  * Throw `InvalidKeyError` unless `key` is a string of 1–256 characters from
@@ -53,7 +59,7 @@ export function assertValidUserId(userId: unknown, source: string): asserts user
   if (userId.length > MAX_USER_ID_LENGTH) {
     throw new InvalidKeyError(source, `a userId must be at most ${MAX_USER_ID_LENGTH} characters`);
   }
-  if (CONTROL.test(userId)) {
+  if (hasControlCharacter(userId)) {
     throw new InvalidKeyError(source, 'a userId must not contain control characters');
   }
 }
@@ -62,7 +68,10 @@ export function assertValidUserId(userId: unknown, source: string): asserts user
  * Throw `InvalidKeyError` unless `namespace` is 1–64 characters of `A–Z a–z 0–9 _ - . :`.
  * Stores call it once, in their constructor.
  */
-export function assertValidNamespace(namespace: unknown, source: string): asserts namespace is string {
+export function assertValidNamespace(
+  namespace: unknown,
+  source: string,
+): asserts namespace is string {
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.length > 64) {
     throw new InvalidKeyError(source, 'a namespace must be a string of 1 to 64 characters');
   }
@@ -72,7 +81,10 @@ export function assertValidNamespace(namespace: unknown, source: string): assert
 }
 
 /** Throw `InvalidRecordError` unless `expiresAt` is an integer number of epoch milliseconds. */
-export function assertValidExpiresAt(expiresAt: unknown, source: string): asserts expiresAt is number {
+export function assertValidExpiresAt(
+  expiresAt: unknown,
+  source: string,
+): asserts expiresAt is number {
   if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt)) {
     throw new InvalidRecordError(
       source,
@@ -85,7 +97,10 @@ export function assertValidExpiresAt(expiresAt: unknown, source: string): assert
 export function assertValidIfVersion(ifVersion: unknown, source: string): void {
   if (ifVersion === undefined) return;
   if (typeof ifVersion !== 'number' || !Number.isSafeInteger(ifVersion) || ifVersion < 0) {
-    throw new InvalidRecordError(source, `ifVersion must be a non-negative integer, got ${describe(ifVersion)}`);
+    throw new InvalidRecordError(
+      source,
+      `ifVersion must be a non-negative integer, got ${describe(ifVersion)}`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts DynamoDB Local (or uses DYNAMODB_ENDPOINT) once for the whole test run.
 import { setupDynamo } from '@sessions/test-services/dynamodb';
-import type { TestProject } from 'vitest/node';
 import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,7 +3,12 @@
  * that a session destroyed or changed by another request is never silently overwritten.
  */
 import { createHash } from 'node:crypto';
-import { isSessionError, type SessionRecord, type SessionStore, type SessionData as StoreData } from '@sessions/core';
+import {
+  isSessionError,
+  type SessionRecord,
+  type SessionStore,
+  type SessionData as StoreData,
+} from '@sessions/core';
 import session, { type SessionData } from 'express-session';
 import type { ExpressStoreOptions } from './options.js';
 
@@ -67,7 +72,8 @@ export class SessionsStore extends session.Store {
     this.store = options.store;
     this.#defaultTtl = options.defaultTtl ?? DAY;
     const field = options.userId ?? 'userId';
-    this.#userId = typeof field === 'function' ? field : (s) => (s as unknown as Record<string, unknown>)[field];
+    this.#userId =
+      typeof field === 'function' ? field : (s) => (s as unknown as Record<string, unknown>)[field];
     this.#hashIds = options.hashIds ?? true;
     this.#clock = options.clock ?? Date.now;
   }
@@ -97,11 +103,17 @@ export class SessionsStore extends session.Store {
   }
 
   override all(callback?: Callback<SessionData[]>): any {
-    return settle(this.#list().then((list) => list.map(({ record }) => record.data as unknown as SessionData)), callback);
+    return settle(
+      this.#list().then((list) => list.map(({ record }) => record.data as unknown as SessionData)),
+      callback,
+    );
   }
 
   override length(callback?: Callback<number>): any {
-    return settle(this.#list().then((list) => list.length), callback);
+    return settle(
+      this.#list().then((list) => list.length),
+      callback,
+    );
   }
 
   override clear(callback?: Callback): any {
@@ -109,7 +121,10 @@ export class SessionsStore extends session.Store {
   }
 
   /** Remember the loaded version on the Session object express-session builds from `get`. */
-  override createSession(req: Parameters<session.Store['createSession']>[0], sess: SessionData): session.Session & SessionData {
+  override createSession(
+    req: Parameters<session.Store['createSession']>[0],
+    sess: SessionData,
+  ): session.Session & SessionData {
     const version = (sess as unknown as Record<symbol, unknown>)[LOADED_VERSION];
     const created = super.createSession(req, sess);
     if (typeof version === 'number') this.#versions.set(created, version);

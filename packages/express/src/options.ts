@@ -1,4 +1,4 @@
-import type { SessionData as StoreData, SessionStore } from '@sessions/core';
+import type { SessionStore, SessionData as StoreData } from '@sessions/core';
 import type { SessionData } from 'express-session';
 
 /** Options of {@link SessionsStore} (the express-session adapter). */

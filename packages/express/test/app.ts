@@ -21,7 +21,10 @@ export interface TestApp {
   parked: Promise<void>;
 }
 
-export function buildApp(store: SessionStore, options: { rolling?: boolean; maxAge?: number } = {}): TestApp {
+export function buildApp(
+  store: SessionStore,
+  options: { rolling?: boolean; maxAge?: number } = {},
+): TestApp {
   const adapter = new SessionsStore({ store });
   const app = express();
   let release!: () => void;
@@ -55,7 +58,10 @@ export function buildApp(store: SessionStore, options: { rolling?: boolean; maxA
   });
 
   app.get('/me', (req, res) => {
-    res.json({ userId: req.session.userId ?? null, expires: req.session.cookie.expires?.getTime() ?? null });
+    res.json({
+      userId: req.session.userId ?? null,
+      expires: req.session.cookie.expires?.getTime() ?? null,
+    });
   });
 
   // Handlers that change the session save before they respond (see the login recipe).
@@ -85,7 +91,10 @@ export function buildApp(store: SessionStore, options: { rolling?: boolean; maxA
   });
 
   app.get('/seen', (req, res) => {
-    res.json({ isDate: req.session.seen instanceof Date, time: new Date(req.session.seen ?? 0).getTime() });
+    res.json({
+      isDate: req.session.seen instanceof Date,
+      time: new Date(req.session.seen ?? 0).getTime(),
+    });
   });
 
   app.post('/logout', (req, res, next) => {

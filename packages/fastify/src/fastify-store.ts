@@ -3,7 +3,12 @@
  * that a session destroyed or changed by another request is never silently overwritten.
  */
 import { createHash } from 'node:crypto';
-import { isSessionError, type SessionData, type SessionRecord, type SessionStore } from '@sessions/core';
+import {
+  isSessionError,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+} from '@sessions/core';
 import type { FastifyStoreOptions } from './options.js';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;

@@ -20,7 +20,10 @@ export interface TestApp {
   parked: Promise<void>;
 }
 
-export async function buildApp(store: SessionStore, options: { rolling?: boolean } = {}): Promise<TestApp> {
+export async function buildApp(
+  store: SessionStore,
+  options: { rolling?: boolean } = {},
+): Promise<TestApp> {
   const adapter = new FastifySessionStore({ store });
   const app = Fastify();
   let release!: () => void;

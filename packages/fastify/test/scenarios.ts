@@ -43,7 +43,11 @@ export function fastifyScenarios(makeStore: MakeStore): void {
     const { app: server } = await app(await open());
     let cookie = '';
     for (let i = 1; i <= 25; i++) {
-      const res = await server.inject({ method: 'POST', url: '/count', headers: cookie ? { cookie } : {} });
+      const res = await server.inject({
+        method: 'POST',
+        url: '/count',
+        headers: cookie ? { cookie } : {},
+      });
       expect(res.json().count).toBe(i);
       if (i === 1) cookie = sessionCookie(res);
     }
@@ -64,7 +68,11 @@ export function fastifyScenarios(makeStore: MakeStore): void {
     const store = await open();
     const { app: server, adapter } = await app(store);
     const anonymous = sessionCookie(await server.inject({ method: 'POST', url: '/count' }));
-    const login = await server.inject({ method: 'POST', url: '/login/ada', headers: { cookie: anonymous } });
+    const login = await server.inject({
+      method: 'POST',
+      url: '/login/ada',
+      headers: { cookie: anonymous },
+    });
     expect(sidOf(sessionCookie(login))).not.toBe(sidOf(anonymous));
     expect(await store.get(adapter.keyOf(sidOf(anonymous)))).toBeUndefined();
   });
@@ -96,7 +104,9 @@ export function fastifyScenarios(makeStore: MakeStore): void {
     const { app: server, adapter } = await app(store);
     const cookie = sessionCookie(await server.inject({ method: 'POST', url: '/login/ada' }));
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => server.inject({ method: 'POST', url: '/count', headers: { cookie } })),
+      Array.from({ length: 20 }, () =>
+        server.inject({ method: 'POST', url: '/count', headers: { cookie } }),
+      ),
     );
     const ok = results.filter((r) => r.statusCode === 200).length;
     expect(ok + results.filter((r) => r.statusCode === 409).length).toBe(20);
@@ -118,6 +128,8 @@ export function fastifyScenarios(makeStore: MakeStore): void {
     const laptop = sessionCookie(await server.inject({ method: 'POST', url: `/login/${user}` }));
     expect(await store.listByUser(user)).toHaveLength(2);
     expect(await store.deleteByUser(user)).toBe(2);
-    expect((await server.inject({ url: '/me', headers: { cookie: laptop } })).json().userId).toBeNull();
+    expect(
+      (await server.inject({ url: '/me', headers: { cookie: laptop } })).json().userId,
+    ).toBeNull();
   });
 }

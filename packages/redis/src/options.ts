@@ -54,10 +54,11 @@ export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
  * quickly when it is back.
  *
  * - `commandTimeout`: a command the server never answers rejects after `operationTimeout`.
- * - `maxRetriesPerRequest: 1`: a command queued while disconnected is rejected after one
- *   failed reconnection attempt instead of twenty.
- * - the offline queue stays on, so commands issued while the first connection is still being
- *   made wait for it (with it off they would fail while Redis is perfectly healthy).
+ * - `maxRetriesPerRequest: 0`: when the connection drops, the commands waiting on it are
+ *   rejected at once instead of after twenty reconnection attempts.
+ * - the offline queue stays on, so commands issued while a connection is being made wait for
+ *   it (with it off, a store used right after it was created would fail against a perfectly
+ *   healthy Redis). While the client is reconnecting, the store itself fails fast instead.
  * - `retryStrategy`: reconnect after 50, 100, ... at most 500 ms, forever (never give up:
  *   the store must recover by itself), so a returning server is used again within a second.
  * - `autoResendUnfulfilledCommands: false`: commands in flight when the connection dropped
@@ -67,7 +68,7 @@ export function boundedRedisOptions(operationTimeout: number): RedisOptions {
   return {
     commandTimeout: operationTimeout,
     connectTimeout: operationTimeout,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: 0,
     enableOfflineQueue: true,
     autoResendUnfulfilledCommands: false,
     retryStrategy: (times: number) => Math.min(times * 50, 500),

@@ -5,13 +5,16 @@
  *
  * Conventions shared by the scripts:
  * - `now` is the application clock (an ARGV): it alone decides what is live (`now < e`);
- * - numbers go back to Redis as the caller's strings, or formatted with `%.0f`, never through
- *   Lua's default number formatting, which rounds to 14 digits;
+ * - the native expiry is relative (`PX` / `PEXPIRE` of `expiresAt - now`, computed by the
+ *   caller), so Redis drops a record when the application's clock reaches `expiresAt`, whatever
+ *   the skew between the two clocks; numbers go back to Redis as the caller's strings;
+ * - a record's header (see envelope.ts) is read with GETRANGE, never the whole payload;
  * - a user's index key is built from the bucket's hash tag, so it is in the slot of the
  *   session key the script declared (Redis Cluster allows that; no CROSSSLOT is possible).
  */
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { EXPIRES_AT_WIDTH, HEADER_PROBE_BYTES } from './envelope.js';
 
 /** An ioredis client the store can talk to. */
 export type RedisClient = Redis | Cluster;
@@ -23,86 +26,71 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-function lua(name: string, body: string): LuaScript {
-  const source = `${HELPERS}\n${body}`;
+function lua(name: string, source: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// If the app's clock runs behind the server's by more than a second (skew), extend the native
-// expiry by the lag, so Redis never drops a record the application still considers live.
-const HELPERS = `
-local function nativeAt(at, now)
-  local t = redis.call('TIME')
-  local lag = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - now
-  if lag > 1000 then at = at + lag end
-  return string.format('%.0f', at)
-end
-local function reindex(idx, nowText, now)
-  redis.call('ZREMRANGEBYSCORE', idx, '-inf', nowText)
-  local top = redis.call('ZRANGE', idx, -1, -1, 'WITHSCORES')
-  if top[2] then redis.call('PEXPIREAT', idx, nativeAt(tonumber(top[2]), now)) end
-end`;
+// Lua fragments: read a header (expiresAt, version, userId) without copying the payload, and
+// keep a user's index trimmed and alive at least as long as its newest member.
+const HEADER = "'^(%-?%d+):(%d+):([^\\n]*)\\n'";
+const PROBE = `0, ${HEADER_PROBE_BYTES - 1}`;
+const REINDEX = (idx: string, now: string, ttl: string) => `
+  redis.call('ZREMRANGEBYSCORE', ${idx}, '-inf', ${now})
+  if redis.call('PTTL', ${idx}) < tonumber(${ttl}) then redis.call('PEXPIRE', ${idx}, ${ttl}) end`;
 
 /**
  * Compare-and-set write. KEYS: session, [new owner's index]. ARGV: tag, now, ifVersion|'',
- * data, expiresAt, userId|'', key. Returns the new version, 0 when it deleted, -1 on conflict.
+ * data, expiresAt (stored form), userId|'', key, ttl. Returns the new version, 0 when it
+ * deleted (expiresAt <= now), -1 on a version conflict (nothing changed).
  */
 export const SET_SCRIPT = lua(
   'set',
   `
 local now = tonumber(ARGV[2])
-local cur = redis.call('HMGET', KEYS[1], 'e', 'v', 'u')
-local e = tonumber(cur[1])
+local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
 local version = 0
-if e and e > now then version = tonumber(cur[2]) or 0 end
+if e and tonumber(e) > now then version = tonumber(v) end
 if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= version then return -1 end
-local exp = tonumber(ARGV[5])
-local owner = cur[3]
-if owner and (owner ~= ARGV[6] or exp <= now) then
+local live = tonumber(ARGV[5]) > now
+if owner and owner ~= '' and (owner ~= ARGV[6] or not live) then
   redis.call('ZREM', ARGV[1] .. ':u:' .. owner, ARGV[7])
 end
-if exp <= now then
+if not live then
   redis.call('DEL', KEYS[1])
   return 0
 end
 version = version + 1
-if ARGV[6] == '' then
-  if owner then redis.call('HDEL', KEYS[1], 'u') end
-  redis.call('HSET', KEYS[1], 'd', ARGV[4], 'e', ARGV[5], 'v', version)
-else
-  redis.call('HSET', KEYS[1], 'd', ARGV[4], 'e', ARGV[5], 'v', version, 'u', ARGV[6])
-end
-redis.call('PEXPIREAT', KEYS[1], nativeAt(exp, now))
+redis.call('SET', KEYS[1], ARGV[5] .. ':' .. version .. ':' .. ARGV[6] .. '\\n' .. ARGV[4], 'PX', ARGV[8])
 if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])
-  reindex(KEYS[2], ARGV[2], now)
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])${REINDEX('KEYS[2]', 'ARGV[2]', 'ARGV[8]')}
 end
 return version`,
 );
 
 /**
- * Move a live record's expiry. KEYS: session. ARGV: tag, now, expiresAt, key.
- * Returns 1 if the record was live (and moved or, for a past expiresAt, deleted), else 0.
+ * Move a live record's expiry. KEYS: session. ARGV: tag, now, expiresAt (stored form), key,
+ * ttl. Returns 1 if the record was live (and moved or, for a past expiresAt, deleted), else 0.
  */
 export const TOUCH_SCRIPT = lua(
   'touch',
   `
 local now = tonumber(ARGV[2])
-local cur = redis.call('HMGET', KEYS[1], 'e', 'u')
-local e = tonumber(cur[1])
-if not e or e <= now then return 0 end
-local exp = tonumber(ARGV[3])
-local idx = cur[2] and (ARGV[1] .. ':u:' .. cur[2])
-if exp <= now then
+local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
+if not e or tonumber(e) <= now then return 0 end
+local idx = owner ~= '' and (ARGV[1] .. ':u:' .. owner)
+if tonumber(ARGV[3]) <= now then
   redis.call('DEL', KEYS[1])
   if idx then redis.call('ZREM', idx, ARGV[4]) end
   return 1
 end
-redis.call('HSET', KEYS[1], 'e', ARGV[3])
-redis.call('PEXPIREAT', KEYS[1], nativeAt(exp, now))
+if #e == ${EXPIRES_AT_WIDTH} then
+  redis.call('SETRANGE', KEYS[1], 0, ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[3] .. string.sub(redis.call('GET', KEYS[1]), #e + 1))
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
 if idx then
-  redis.call('ZADD', idx, ARGV[3], ARGV[4])
-  reindex(idx, ARGV[2], now)
+  redis.call('ZADD', idx, ARGV[3], ARGV[4])${REINDEX('idx', 'ARGV[2]', 'ARGV[5]')}
 end
 return 1`,
 );
@@ -114,18 +102,17 @@ return 1`,
 export const DELETE_SCRIPT = lua(
   'delete',
   `
-local cur = redis.call('HMGET', KEYS[1], 'e', 'u')
+local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-if cur[2] then redis.call('ZREM', ARGV[1] .. ':u:' .. cur[2], ARGV[3]) end
-local e = tonumber(cur[1])
-if e and e > tonumber(ARGV[2]) then return 1 end
+if owner and owner ~= '' then redis.call('ZREM', ARGV[1] .. ':u:' .. owner, ARGV[3]) end
+if e and tonumber(e) > tonumber(ARGV[2]) then return 1 end
 return 0`,
 );
 
 /**
  * A user's live sessions in the given buckets. KEYS: the user's index in each bucket.
  * ARGV: now, userId, then the tag of each KEYS entry. Trims expired and stale index entries
- * on the way. Returns a flat list: key, data, expiresAt, version, key, data, ...
+ * on the way. Returns a flat list: key, stored text, key, stored text, ...
  */
 export const LIST_SCRIPT = lua(
   'list',
@@ -136,15 +123,14 @@ for i, idx in ipairs(KEYS) do
   local tag = ARGV[2 + i]
   redis.call('ZREMRANGEBYSCORE', idx, '-inf', ARGV[1])
   for _, member in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
-    local r = redis.call('HMGET', tag .. ':s:' .. member, 'd', 'e', 'v', 'u')
-    local e = tonumber(r[2])
-    if r[4] ~= ARGV[2] then
+    local whole = redis.call('GET', tag .. ':s:' .. member)
+    local e, v, owner
+    if whole then e, v, owner = string.match(whole, ${HEADER}) end
+    if owner ~= ARGV[2] then
       redis.call('ZREM', idx, member)
-    elseif e and e > now then
+    elseif tonumber(e) > now then
       out[#out + 1] = member
-      out[#out + 1] = r[1]
-      out[#out + 1] = r[2]
-      out[#out + 1] = r[3]
+      out[#out + 1] = whole
     end
   end
 end
@@ -166,10 +152,9 @@ for i, idx in ipairs(KEYS) do
   for _, member in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
     if member ~= ARGV[3] then
       local key = tag .. ':s:' .. member
-      local r = redis.call('HMGET', key, 'e', 'u')
-      if r[2] == ARGV[2] then
-        local e = tonumber(r[1])
-        if e and e > now then removed = removed + 1 end
+      local e, v, owner = string.match(redis.call('GETRANGE', key, ${PROBE}), ${HEADER})
+      if owner == ARGV[2] then
+        if tonumber(e) > now then removed = removed + 1 end
         redis.call('DEL', key)
       end
       redis.call('ZREM', idx, member)
@@ -188,16 +173,16 @@ function isNoScript(err: unknown): boolean {
  * node), run it once as EVAL, which caches it again. A NOSCRIPT reply means nothing ran, so
  * the retry cannot apply a write twice.
  */
-export async function runScript(
+export function runScript(
   client: RedisClient,
   script: LuaScript,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
 ): Promise<unknown> {
-  try {
-    return await client.evalsha(script.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!isNoScript(err)) throw err;
-    return client.eval(script.source, keys.length, ...keys, ...args);
-  }
+  return client
+    .evalsha(script.sha, keys.length, ...keys, ...args)
+    .catch((err: unknown) => {
+      if (!isNoScript(err)) throw err;
+      return client.eval(script.source, keys.length, ...keys, ...args);
+    });
 }

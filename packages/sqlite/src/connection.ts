@@ -28,7 +28,7 @@ export interface OpenedDatabase {
 }
 
 /** Open `database` (see `SqliteStoreOptions.database`). Throws on a bad argument or path. */
-export function openDatabase(database: unknown, synchronous: SqliteSynchronous): OpenedDatabase {
+export function openDatabase(database: unknown): OpenedDatabase {
   if (typeof database === 'string') {
     if (database === '') throw new TypeError(`[${SOURCE}] database must be a file path or ':memory:'`);
     if (database === ':memory:') return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined };
@@ -39,9 +39,6 @@ export function openDatabase(database: unknown, synchronous: SqliteSynchronous):
     } catch (err) {
       throw toSessionError(err, SOURCE, `opening ${file}`);
     }
-    // Per-connection settings: they take no lock, so they are safe in the constructor.
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
     return { db, owned: true, file };
   }
   if (!isDatabase(database)) {
@@ -53,14 +50,20 @@ export function openDatabase(database: unknown, synchronous: SqliteSynchronous):
 }
 
 /**
- * File-level settings of a database the store owns, applied before the schema is created.
- * Incremental auto-vacuum lets `prune()` hand free pages back to the file system (it only takes
- * effect on a new file); WAL lets readers run while another process writes. Both may need a
- * lock, so they run inside the store's retried first operation, never in a constructor.
+ * Settings of a file the store owns, applied before the schema is created. Even a
+ * per-connection pragma reads the schema, which fails with SQLITE_BUSY while another process
+ * creates the file or converts it to WAL: so this runs inside the store's retried first
+ * operation, never in a constructor.
+ * - incremental auto-vacuum lets `prune()` hand free pages back (it only takes effect on a new file);
+ * - WAL lets readers run while another connection writes;
+ * - `synchronous` as configured (see the README on durability);
+ * - a journal size limit, so the -wal file shrinks back after a burst.
  */
-export function configureOwnedFile(db: Database): void {
+export function configureOwnedFile(db: Database, synchronous: SqliteSynchronous): void {
   db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
 }
 
 function isDatabase(value: unknown): value is Database {

@@ -50,7 +50,9 @@ export interface BenchRow {
 
 /** A realistic session payload of about `bytes` bytes once JSON-encoded. */
 export function makePayload(bytes = 1024): Record<string, unknown> {
-  const filler = randomBytes(Math.max(0, bytes - 200)).toString('base64').slice(0, Math.max(0, bytes - 200));
+  const filler = randomBytes(Math.max(0, bytes - 200))
+    .toString('base64')
+    .slice(0, Math.max(0, bytes - 200));
   return {
     user: { id: 'u-12345', name: 'Ada Lovelace', roles: ['admin', 'editor'] },
     cart: [
@@ -80,13 +82,23 @@ function keyName(prefix: string, i: number): string {
 }
 
 /** Run `fn` for `n` keys starting at a rolling cursor, all at once. */
-function batch(n: number, cursor: { i: number }, fn: (key: string) => Promise<unknown>): Promise<unknown> {
+function batch(
+  n: number,
+  cursor: { i: number },
+  fn: (key: string) => Promise<unknown>,
+): Promise<unknown> {
   const work: Array<Promise<unknown>> = [];
   for (let j = 0; j < n; j++) work.push(fn(keyName('k', cursor.i++ % POOL)));
   return n === 1 ? (work[0] as Promise<unknown>) : Promise.all(work);
 }
 
-async function measure(target: BenchTarget, op: BenchOp, inFlight: number, payload: Record<string, unknown>, timeMs: number) {
+async function measure(
+  target: BenchTarget,
+  op: BenchOp,
+  inFlight: number,
+  payload: Record<string, unknown>,
+  timeMs: number,
+) {
   const ttl = () => Date.now() + 3_600_000;
   for (let i = 0; i < POOL; i++) await target.set(keyName('k', i), payload, ttl());
   const cursor = { i: 0 };
@@ -97,16 +109,31 @@ async function measure(target: BenchTarget, op: BenchOp, inFlight: number, paylo
     touch: () => batch(inFlight, cursor, (k) => target.touch(k, ttl())),
     // Deleting requires something to delete: the untimed beforeEach puts the keys back.
     delete: () => batch(inFlight, cursor, (k) => target.delete(k)),
-    mixed: () => batch(inFlight, cursor, (k) => (Math.random() < 0.8 ? target.get(k) : target.set(k, payload, ttl()))),
+    mixed: () =>
+      batch(inFlight, cursor, (k) =>
+        Math.random() < 0.8 ? target.get(k) : target.set(k, payload, ttl()),
+      ),
   };
-  bench.add(op, run[op], op === 'delete'
-    ? { beforeEach: async () => {
-        const start = cursor.i;
-        await Promise.all(Array.from({ length: inFlight }, (_, j) => target.set(keyName('k', (start + j) % POOL), payload, ttl())));
-      } }
-    : {});
+  bench.add(
+    op,
+    run[op],
+    op === 'delete'
+      ? {
+          beforeEach: async () => {
+            const start = cursor.i;
+            await Promise.all(
+              Array.from({ length: inFlight }, (_, j) =>
+                target.set(keyName('k', (start + j) % POOL), payload, ttl()),
+              ),
+            );
+          },
+        }
+      : {},
+  );
   await bench.run();
-  const result = bench.tasks[0]?.result as { latency?: { mean: number; p50: number; p99: number }; error?: unknown } | undefined;
+  const result = bench.tasks[0]?.result as
+    | { latency?: { mean: number; p50: number; p99: number }; error?: unknown }
+    | undefined;
   if (!result?.latency) throw new Error(`benchmark ${op} failed`, { cause: result?.error });
   const { mean, p50, p99 } = result.latency;
   return { opsPerSec: (1000 / mean) * inFlight, p50Ms: p50, p99Ms: p99 };
@@ -129,7 +156,14 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<BenchRo
     for (const op of options.ops ?? (['get', 'set', 'touch', 'delete', 'mixed'] as BenchOp[])) {
       const ours = await measure(options.subject, op, inFlight, payload, timeMs);
       const raw = await measure(options.raw, op, inFlight, payload, timeMs);
-      rows.push({ title: options.title, op, inFlight, ...ours, rawOpsPerSec: raw.opsPerSec, ratio: ours.opsPerSec / raw.opsPerSec });
+      rows.push({
+        title: options.title,
+        op,
+        inFlight,
+        ...ours,
+        rawOpsPerSec: raw.opsPerSec,
+        ratio: ours.opsPerSec / raw.opsPerSec,
+      });
     }
   }
   printRows(rows);
@@ -150,7 +184,8 @@ export function printRows(rows: BenchRow[]): void {
     `${r.ratio.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   console.log(`\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const line of lines) console.log(fmt(line));
 }

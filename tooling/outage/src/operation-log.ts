@@ -31,12 +31,12 @@ export class OperationLog {
   /** Every operation, in the order issued. */
   readonly samples: OperationSample[] = [];
   #pending = new Set<Promise<void>>();
+  #unsettled = 0;
   #lastSettledAt = 0;
-  #onSettle: Array<() => void> = [];
 
-  /** Operations issued and not settled yet. */
+  /** Operations issued and not settled yet (exact at any moment, also inside a settle callback). */
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.#unsettled;
   }
 
   /** When the latest operation settled (0 before any did). */
@@ -51,14 +51,13 @@ export class OperationLog {
   track(kind: OperationKind, key: string, op: () => Promise<unknown>): Promise<boolean> {
     const sample: OperationSample = { kind, key, issuedAt: now(), settledAt: undefined, ok: false };
     this.samples.push(sample);
+    this.#unsettled += 1;
     const settle = (err?: unknown, failed = false): boolean => {
+      this.#unsettled -= 1;
       sample.settledAt = now();
       this.#lastSettledAt = sample.settledAt;
       if (failed) Object.assign(sample, classifyError(err));
       else sample.ok = true;
-      const waiting = this.#onSettle;
-      this.#onSettle = [];
-      for (const wake of waiting) wake();
       return !failed;
     };
     let running: Promise<unknown>;
@@ -75,17 +74,6 @@ export class OperationLog {
     this.#pending.add(tracked);
     void tracked.then(() => this.#pending.delete(tracked));
     return done;
-  }
-
-  /** Resolve when the next operation settles, or after `maxMs`. */
-  nextSettle(maxMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, maxMs);
-      this.#onSettle.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 
   /**
@@ -125,4 +113,17 @@ export class OperationLog {
 /** Wait `ms` milliseconds (negative counts as 0). */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * Wait for `promises`, but never longer than `ms`: a scenario must finish even when the store
+ * under test hangs (the harness reports the hang; it must not share it).
+ */
+export async function within(ms: number, ...promises: Array<Promise<unknown>>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.all(promises).then(() => undefined), cap]);
+  clearTimeout(timer);
 }

@@ -113,6 +113,6 @@ export interface OutageResult {
    * false success, shown for information.
    */
   lostWithBackend: number;
-  /** Operations still waiting at the moment the backend stopped (the burst's "in flight"). */
+  /** Operations still unanswered when the backend was killed: the ones really in flight. */
   inFlightAtFault: number | undefined;
 }

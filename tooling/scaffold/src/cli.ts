@@ -1,6 +1,7 @@
 /**
  * `pnpm new-store <name>`: validate the name, generate the package, print what to do next.
  */
+import { biomeFormatter, type Formatter } from './format.js';
 import { planStore } from './generate.js';
 import { validateStoreName } from './names.js';
 import { loadTemplates } from './templates.js';
@@ -12,6 +13,8 @@ export interface NewStoreIo {
   root: string;
   log(line: string): void;
   error(line: string): void;
+  /** How the written files are formatted (default: the workspace's Biome). */
+  format?: Formatter;
 }
 
 const USAGE = 'usage: pnpm new-store <name>   (e.g. pnpm new-store postgres)';
@@ -46,6 +49,14 @@ export function newStore(args: readonly string[], io: NewStoreIo): number {
   }
   io.log(`Created @sessions/${name}:`);
   for (const path of written) io.log(`  ${path}`);
+  const formatted = (io.format ?? biomeFormatter)(io.root, written);
+  if (!formatted.ok) {
+    // The package exists and works; only its layout is off. Say so, and how to fix it.
+    io.error(
+      `new-store: the files were created, but Biome could not format them; run \`pnpm format\`.`,
+    );
+    io.error(formatted.output);
+  }
   for (const line of nextSteps(name)) io.log(line);
   return 0;
 }

@@ -28,11 +28,8 @@ export const TEMPLATE_FILES: readonly TemplateFile[] = [
   { template: 'changeset.md.tpl', target: '.changeset/{{name}}-initial.md' },
 ];
 
-/**
- * The values templates may use: `{{name}}` (e.g. `cloudflare-kv`), `{{Name}}`
- * (`CloudflareKv`) and `{{indexExports}}` (the export lines of src/index.ts).
- */
-export type TemplateVars = Readonly<Record<'name' | 'Name' | 'indexExports', string>>;
+/** The values templates may use: `{{name}}` (e.g. `cloudflare-kv`), `{{Name}}` (`CloudflareKv`). */
+export type TemplateVars = Readonly<Record<'name' | 'Name', string>>;
 
 const PLACEHOLDER = /\{\{(\w+)\}\}/g;
 
@@ -62,7 +59,7 @@ export function planStore(
   name: string,
   templates: Readonly<Record<string, string>>,
 ): Map<string, string> {
-  const vars: TemplateVars = { name, Name: pascalCase(name), indexExports: indexExports(name) };
+  const vars: TemplateVars = { name, Name: pascalCase(name) };
   const files = new Map<string, string>();
   for (const { template, target } of TEMPLATE_FILES) {
     const text = templates[template];
@@ -70,14 +67,4 @@ export function planStore(
     files.set(render(target, vars), render(text, vars));
   }
   return files;
-}
-
-/**
- * The two export lines of src/index.ts, ordered by module path as Biome's import sorting
- * wants them: whether `./<name>-store.js` sorts before `./options.js` depends on the name.
- */
-function indexExports(name: string): string {
-  const store = `export { ${pascalCase(name)}Store } from './${name}-store.js';`;
-  const options = `export type { ${pascalCase(name)}StoreOptions } from './options.js';`;
-  return `${name}-store` < 'options' ? `${store}\n${options}` : `${options}\n${store}`;
 }

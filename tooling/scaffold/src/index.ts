@@ -6,6 +6,8 @@
  */
 export type { NewStoreIo } from './cli.js';
 export { newStore, nextSteps } from './cli.js';
+export type { FormatResult, Formatter } from './format.js';
+export { biomeFormatter } from './format.js';
 export type { TemplateFile, TemplateVars } from './generate.js';
 export { planStore, render, TEMPLATE_FILES } from './generate.js';
 export type { NameCheck } from './names.js';

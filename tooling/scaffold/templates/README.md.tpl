@@ -1,6 +1,6 @@
 # @sessions/{{name}}
 
-A {{name}} session store for the `@sessions` family: the `SessionStore` contract of
+A session store on {{name}} for the `@sessions` family: the `SessionStore` contract of
 `@sessions/core`, checked by the same conformance suite as every built-in store.
 
 > Scaffolded by `pnpm new-store {{name}}`. Replace every paragraph below that starts with
@@ -28,13 +28,13 @@ await store.close();
 
 ## Options
 
-| Option | Default | Meaning |
-| --- | --- | --- |
-| `namespace` | `"sessions"` | Isolates this store's records from other stores on the same backend. |
-| `clock` | `Date.now` | The application clock that decides whether a record is live. |
-| `codec` | JSON | How `data` is encoded (`richCodec` keeps Date, Map, Set, BigInt). |
-| `maxPayloadBytes` | 1 MiB | Largest encoded payload accepted (`TOO_LARGE` above it). |
-| `operationTimeoutMs` | | Describe the bound on one operation. |
+| Option               | Default      | Meaning                                                              |
+| -------------------- | ------------ | -------------------------------------------------------------------- |
+| `namespace`          | `"sessions"` | Isolates this store's records from other stores on the same backend. |
+| `clock`              | `Date.now`   | The application clock that decides whether a record is live.         |
+| `codec`              | JSON         | How `data` is encoded (`richCodec` keeps Date, Map, Set, BigInt).    |
+| `maxPayloadBytes`    | 1 MiB        | Largest encoded payload accepted (`TOO_LARGE` above it).             |
+| `operationTimeoutMs` |              | Describe the bound on one operation.                                 |
 
 ## Layout in the backend
 

@@ -2,4 +2,4 @@
 "@sessions/{{name}}": minor
 ---
 
-New package: a {{name}} session store that passes the shared conformance suite.
+New package: a session store on {{name}} that passes the shared conformance suite.

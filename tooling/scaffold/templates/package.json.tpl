@@ -1,7 +1,7 @@
 {
   "name": "@sessions/{{name}}",
   "version": "0.0.0",
-  "description": "{{name}} session store: passes the @sessions conformance suite.",
+  "description": "Session store on {{name}}: passes the @sessions conformance suite.",
   "license": "MIT",
   "keywords": [
     "session",

@@ -29,7 +29,11 @@ export function allBackendsRequired(): boolean {
  * Record that `backend` could not be tested and which command installs it. When every
  * backend is required, throw instead.
  */
-export function reportMissingBackend(backend: string, reason: string, installCommand: string): void {
+export function reportMissingBackend(
+  backend: string,
+  reason: string,
+  installCommand: string,
+): void {
   if (allBackendsRequired()) {
     throw new Error(
       `${backend} is required (SESSIONS_REQUIRE_ALL_BACKENDS=1) but ${reason}. Install it with: ${installCommand}`,

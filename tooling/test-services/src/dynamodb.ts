@@ -49,7 +49,9 @@ export function dynamoLocalLibDir(): string {
   return join(pkg, 'lib', release);
 }
 
-const LOOPBACK_LAUNCHER = fileURLToPath(new URL('../java/DynamoDBLocalLoopback.java', import.meta.url));
+const LOOPBACK_LAUNCHER = fileURLToPath(
+  new URL('../java/DynamoDBLocalLoopback.java', import.meta.url),
+);
 
 /** Resolve when `endpoint` answers a real ListTables call; reject otherwise. */
 export async function pingDynamo(endpoint: string): Promise<void> {
@@ -57,10 +59,12 @@ export async function pingDynamo(endpoint: string): Promise<void> {
     ...DYNAMODB_LOCAL_CREDENTIALS,
     endpoint,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
   });
   try {
-    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1500) });
+    await client.send(new ListTablesCommand({ Limit: 1 }), {
+      abortSignal: AbortSignal.timeout(1500),
+    });
   } finally {
     client.destroy();
   }
@@ -126,7 +130,11 @@ export async function setupDynamo(project: DynamoEndpointProvider): Promise<() =
     return async () => {};
   }
   if (!which('java')) {
-    reportMissingBackend('dynamodb', 'java (needed by DynamoDB Local) is not on PATH', DYNAMODB_INSTALL);
+    reportMissingBackend(
+      'dynamodb',
+      'java (needed by DynamoDB Local) is not on PATH',
+      DYNAMODB_INSTALL,
+    );
     project.provide('dynamodbEndpoint', undefined);
     return async () => {};
   }

@@ -92,7 +92,11 @@ export async function startServer(spec: ServerSpec, port?: number): Promise<Runn
     const { cmd, args, env } = spec.command(chosenPort, dir);
     output = '';
     exited = false;
-    child = spawn(cmd, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(cmd, args, {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);
     };
@@ -106,10 +110,17 @@ export async function startServer(spec: ServerSpec, port?: number): Promise<Runn
       output += `\n${err.message}`;
     });
     try {
-      await waitUntilReady(spec.name, () => spec.ping(url), spec.readyTimeoutMs ?? 30_000, () => !exited);
+      await waitUntilReady(
+        spec.name,
+        () => spec.ping(url),
+        spec.readyTimeoutMs ?? 30_000,
+        () => !exited,
+      );
     } catch (err) {
       await kill('SIGKILL');
-      throw new Error(`${spec.name} did not start on port ${chosenPort}:\n${output}`, { cause: err });
+      throw new Error(`${spec.name} did not start on port ${chosenPort}:\n${output}`, {
+        cause: err,
+      });
     }
   };
 

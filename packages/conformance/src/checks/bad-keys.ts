@@ -50,7 +50,9 @@ function badKeyCheck({ name, label, key }: BadKey): CheckSpec {
       const mark = marker();
       const expiresAt = inAMinute(ctx);
       await expectCode('INVALID_KEY', 'get', () => store.get(k));
-      await expectCode('INVALID_KEY', 'set', () => store.set(k, { data: { mark }, expiresAt, userId: 'victim' }));
+      await expectCode('INVALID_KEY', 'set', () =>
+        store.set(k, { data: { mark }, expiresAt, userId: 'victim' }),
+      );
       await expectCode('INVALID_KEY', 'set with ifVersion 0', () =>
         store.set(k, { data: { mark }, expiresAt }, { ifVersion: 0 }),
       );
@@ -63,7 +65,11 @@ function badKeyCheck({ name, label, key }: BadKey): CheckSpec {
         await expectCode('INVALID_KEY', 'deleteByUser with this key as except', () =>
           store.deleteByUser('victim', { except: k }),
         );
-        assert.notEqual(await store.get(victim), undefined, 'a rejected deleteByUser deleted a session');
+        assert.notEqual(
+          await store.get(victim),
+          undefined,
+          'a rejected deleteByUser deleted a session',
+        );
       }
       await expectNotInDump(raw, mark, 'data of a set with a bad key');
     },

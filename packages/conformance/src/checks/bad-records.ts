@@ -16,17 +16,49 @@ interface BadSet {
 }
 
 const BAD_SETS: BadSet[] = [
-  { name: 'expires-nan', title: 'expiresAt NaN', args: () => [{ data: {}, expiresAt: Number.NaN }] },
-  { name: 'expires-infinite', title: 'expiresAt Infinity', args: () => [{ data: {}, expiresAt: Number.POSITIVE_INFINITY }] },
-  { name: 'expires-string', title: 'expiresAt as a string', args: (e) => [{ data: {}, expiresAt: String(e) }] },
-  { name: 'expires-float', title: 'a fractional expiresAt', args: (e) => [{ data: {}, expiresAt: e + 0.5 }] },
+  {
+    name: 'expires-nan',
+    title: 'expiresAt NaN',
+    args: () => [{ data: {}, expiresAt: Number.NaN }],
+  },
+  {
+    name: 'expires-infinite',
+    title: 'expiresAt Infinity',
+    args: () => [{ data: {}, expiresAt: Number.POSITIVE_INFINITY }],
+  },
+  {
+    name: 'expires-string',
+    title: 'expiresAt as a string',
+    args: (e) => [{ data: {}, expiresAt: String(e) }],
+  },
+  {
+    name: 'expires-float',
+    title: 'a fractional expiresAt',
+    args: (e) => [{ data: {}, expiresAt: e + 0.5 }],
+  },
   { name: 'expires-missing', title: 'no expiresAt', args: () => [{ data: {} }] },
-  { name: 'expires-date', title: 'expiresAt as a Date', args: (e) => [{ data: {}, expiresAt: new Date(e) }] },
-  { name: 'data-undefined', title: 'data undefined', args: (e) => [{ data: undefined, expiresAt: e }] },
+  {
+    name: 'expires-date',
+    title: 'expiresAt as a Date',
+    args: (e) => [{ data: {}, expiresAt: new Date(e) }],
+  },
+  {
+    name: 'data-undefined',
+    title: 'data undefined',
+    args: (e) => [{ data: undefined, expiresAt: e }],
+  },
   { name: 'record-null', title: 'a null record', args: () => [null] },
   { name: 'record-string', title: 'a string as the record', args: () => ['{"data":{}}'] },
-  { name: 'if-version-negative', title: 'ifVersion -1', args: (e) => [{ data: {}, expiresAt: e }, { ifVersion: -1 }] },
-  { name: 'if-version-fraction', title: 'ifVersion 1.5', args: (e) => [{ data: {}, expiresAt: e }, { ifVersion: 1.5 }] },
+  {
+    name: 'if-version-negative',
+    title: 'ifVersion -1',
+    args: (e) => [{ data: {}, expiresAt: e }, { ifVersion: -1 }],
+  },
+  {
+    name: 'if-version-fraction',
+    title: 'ifVersion 1.5',
+    args: (e) => [{ data: {}, expiresAt: e }, { ifVersion: 1.5 }],
+  },
   {
     name: 'if-version-string',
     title: "ifVersion '1'",
@@ -46,9 +78,13 @@ function badSetCheck({ name, title, args }: BadSet): CheckSpec {
       await store.set(existing, { data: { kept: true }, expiresAt });
       const [record, options] = args(expiresAt + 1_000);
       const bad = record as SessionRecord<unknown>;
-      await expectCode('INVALID_RECORD', 'set on a missing key', () => store.set(fresh, bad, options));
+      await expectCode('INVALID_RECORD', 'set on a missing key', () =>
+        store.set(fresh, bad, options),
+      );
       await expectNothingStored(raw, fresh, 'a rejected set');
-      await expectCode('INVALID_RECORD', 'set over a record', () => store.set(existing, bad, options));
+      await expectCode('INVALID_RECORD', 'set over a record', () =>
+        store.set(existing, bad, options),
+      );
       assert.deepEqual(await store.get(existing), { data: { kept: true }, expiresAt, version: 1 });
     },
   };
@@ -59,14 +95,17 @@ export const badRecordChecks = defineChecks('bad-records', [
   {
     name: 'touch-bad-expires',
     rule: 'INPUT-3',
-    title: 'touch with expiresAt NaN, a string or a fraction is rejected with INVALID_RECORD and changes nothing',
+    title:
+      'touch with expiresAt NaN, a string or a fraction is rejected with INVALID_RECORD and changes nothing',
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       await store.set(key, { data: {}, expiresAt });
       for (const bad of [Number.NaN, String(expiresAt + 1), expiresAt + 0.5, undefined]) {
-        await expectCode('INVALID_RECORD', `touch(key, ${String(bad)})`, () => store.touch(key, bad as number));
+        await expectCode('INVALID_RECORD', `touch(key, ${String(bad)})`, () =>
+          store.touch(key, bad as number),
+        );
       }
       assert.equal((await store.get(key))?.expiresAt, expiresAt);
     },

@@ -48,10 +48,19 @@ export const basicCrudChecks = defineChecks('basic-crud', [
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
-      await store.set(key, { data: { old: true, keep: 1 }, expiresAt: inAMinute(ctx), userId: 'alice' });
+      await store.set(key, {
+        data: { old: true, keep: 1 },
+        expiresAt: inAMinute(ctx),
+        userId: 'alice',
+      });
       const expiresAt = inAMinute(ctx) + 5_000;
       await store.set(key, { data: { fresh: true }, expiresAt, userId: 'bob' });
-      assert.deepEqual(await store.get(key), { data: { fresh: true }, expiresAt, userId: 'bob', version: 2 });
+      assert.deepEqual(await store.get(key), {
+        data: { fresh: true },
+        expiresAt,
+        userId: 'bob',
+        version: 2,
+      });
     },
   },
   {

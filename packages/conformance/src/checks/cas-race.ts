@@ -20,7 +20,10 @@ function tally(results: Array<PromiseSettledResult<{ version: number }>>) {
 
 function expectAllConflicts(errors: unknown[]): void {
   for (const err of errors) {
-    assert.ok(isSessionError(err, 'CONFLICT'), `a losing writer should get CONFLICT, got ${show(err)}`);
+    assert.ok(
+      isSessionError(err, 'CONFLICT'),
+      `a losing writer should get CONFLICT, got ${show(err)}`,
+    );
   }
 }
 
@@ -36,7 +39,11 @@ export const casRaceChecks = defineChecks('cas-race', [
       await store.set(key, { data: { writer: -1 }, expiresAt });
       const results = await Promise.allSettled(
         Array.from({ length: WRITERS }, (_, writer) =>
-          store.set(key, { data: { writer, payload: 'x'.repeat(writer * 10) }, expiresAt }, { ifVersion: 1 }),
+          store.set(
+            key,
+            { data: { writer, payload: 'x'.repeat(writer * 10) }, expiresAt },
+            { ifVersion: 1 },
+          ),
         ),
       );
       const { winners, errors } = tally(results);
@@ -45,7 +52,10 @@ export const casRaceChecks = defineChecks('cas-race', [
       const [winner] = winners;
       assert.equal(winner?.version, 2);
       const stored = await store.get(key);
-      assert.deepEqual(stored?.data, { writer: winner?.writer, payload: 'x'.repeat((winner?.writer ?? 0) * 10) });
+      assert.deepEqual(stored?.data, {
+        writer: winner?.writer,
+        payload: 'x'.repeat((winner?.writer ?? 0) * 10),
+      });
       assert.equal(stored?.version, 2);
     },
   },
@@ -59,14 +69,23 @@ export const casRaceChecks = defineChecks('cas-race', [
       const expiresAt = inAMinute(ctx);
       const results = await Promise.allSettled(
         Array.from({ length: WRITERS }, (_, writer) =>
-          store.set(key, { data: { writer }, expiresAt, userId: `user${writer}` }, { ifVersion: 0 }),
+          store.set(
+            key,
+            { data: { writer }, expiresAt, userId: `user${writer}` },
+            { ifVersion: 0 },
+          ),
         ),
       );
       const { winners, errors } = tally(results);
       assert.equal(winners.length, 1, `exactly one writer should win, ${winners.length} did`);
       expectAllConflicts(errors);
       const writer = winners[0]?.writer;
-      assert.deepEqual(await store.get(key), { data: { writer }, expiresAt, userId: `user${writer}`, version: 1 });
+      assert.deepEqual(await store.get(key), {
+        data: { writer },
+        expiresAt,
+        userId: `user${writer}`,
+        version: 1,
+      });
     },
   },
   {
@@ -78,14 +97,24 @@ export const casRaceChecks = defineChecks('cas-race', [
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       const results = await Promise.all(
-        Array.from({ length: WRITERS }, (_, writer) => store.set(key, { data: { writer }, expiresAt })),
+        Array.from({ length: WRITERS }, (_, writer) =>
+          store.set(key, { data: { writer }, expiresAt }),
+        ),
       );
       const versions = results.map((r) => r.version).sort((a, b) => a - b);
-      assert.deepEqual(versions, Array.from({ length: WRITERS }, (_, i) => i + 1), 'versions 1..20, each once');
+      assert.deepEqual(
+        versions,
+        Array.from({ length: WRITERS }, (_, i) => i + 1),
+        'versions 1..20, each once',
+      );
       const stored = await store.get(key);
       assert.equal(stored?.version, WRITERS);
       const last = results.findIndex((r) => r.version === WRITERS);
-      assert.deepEqual(stored?.data, { writer: last }, 'the stored data is the write that got the last version');
+      assert.deepEqual(
+        stored?.data,
+        { writer: last },
+        'the stored data is the write that got the last version',
+      );
     },
   },
   {
@@ -100,9 +129,14 @@ export const casRaceChecks = defineChecks('cas-race', [
       const increment = async () => {
         for (let attempt = 0; attempt < 100; attempt++) {
           const current = await store.get(key);
-          const count = (current?.data as { count: number }).count;
+          assert.ok(current, 'the counter record vanished');
+          const count = (current.data as { count: number }).count;
           try {
-            await store.set(key, { data: { count: count + 1 }, expiresAt }, { ifVersion: current?.version });
+            await store.set(
+              key,
+              { data: { count: count + 1 }, expiresAt },
+              { ifVersion: current.version },
+            );
             return;
           } catch (err) {
             if (!isSessionError(err, 'CONFLICT')) throw err;

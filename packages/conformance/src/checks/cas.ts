@@ -12,7 +12,9 @@ export const casChecks = defineChecks('cas', [
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
-      assert.deepEqual(await store.set(key, { data: {}, expiresAt: inAMinute(ctx) }), { version: 1 });
+      assert.deepEqual(await store.set(key, { data: {}, expiresAt: inAMinute(ctx) }), {
+        version: 1,
+      });
       assert.equal((await store.get(key))?.version, 1);
     },
   },
@@ -51,7 +53,9 @@ export const casChecks = defineChecks('cas', [
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
-      assert.deepEqual(await store.set(key, { data: {}, expiresAt: inAMinute(ctx), version: 42 }), { version: 1 });
+      assert.deepEqual(await store.set(key, { data: {}, expiresAt: inAMinute(ctx), version: 42 }), {
+        version: 1,
+      });
       assert.equal((await store.get(key))?.version, 1);
     },
   },
@@ -66,7 +70,9 @@ export const casChecks = defineChecks('cas', [
       await store.set(key, { data: {}, expiresAt });
       await store.set(key, { data: {}, expiresAt });
       ctx.clock.set(expiresAt);
-      assert.deepEqual(await store.set(key, { data: {}, expiresAt: expiresAt + 60_000 }), { version: 1 });
+      assert.deepEqual(await store.set(key, { data: {}, expiresAt: expiresAt + 60_000 }), {
+        version: 1,
+      });
     },
   },
   {
@@ -78,7 +84,10 @@ export const casChecks = defineChecks('cas', [
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       const { version } = await store.set(key, { data: { n: 1 }, expiresAt });
-      assert.deepEqual(await store.set(key, { data: { n: 2 }, expiresAt }, { ifVersion: version }), { version: 2 });
+      assert.deepEqual(
+        await store.set(key, { data: { n: 2 }, expiresAt }, { ifVersion: version }),
+        { version: 2 },
+      );
       assert.deepEqual(await store.get(key), { data: { n: 2 }, expiresAt, version: 2 });
     },
   },
@@ -95,10 +104,19 @@ export const casChecks = defineChecks('cas', [
       const before = await raw.read(key);
       for (const ifVersion of [1, 3]) {
         await expectCode('CONFLICT', `set with ifVersion ${ifVersion} over version 2`, () =>
-          store.set(key, { data: { n: 99 }, expiresAt: expiresAt + 1, userId: 'u2' }, { ifVersion }),
+          store.set(
+            key,
+            { data: { n: 99 }, expiresAt: expiresAt + 1, userId: 'u2' },
+            { ifVersion },
+          ),
         );
       }
-      assert.deepEqual(await store.get(key), { data: { n: 2 }, expiresAt, userId: 'u1', version: 2 });
+      assert.deepEqual(await store.get(key), {
+        data: { n: 2 },
+        expiresAt,
+        userId: 'u1',
+        version: 2,
+      });
       assert.deepEqual(await raw.read(key), before, 'the backend entry changed');
     },
   },
@@ -109,9 +127,12 @@ export const casChecks = defineChecks('cas', [
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
-      assert.deepEqual(await store.set(key, { data: { n: 1 }, expiresAt: inAMinute(ctx) }, { ifVersion: 0 }), {
-        version: 1,
-      });
+      assert.deepEqual(
+        await store.set(key, { data: { n: 1 }, expiresAt: inAMinute(ctx) }, { ifVersion: 0 }),
+        {
+          version: 1,
+        },
+      );
       assert.deepEqual((await store.get(key))?.data, { n: 1 });
     },
   },
@@ -141,7 +162,10 @@ export const casChecks = defineChecks('cas', [
       await store.set(key, { data: { n: 1 }, expiresAt });
       ctx.clock.set(expiresAt);
       const next = expiresAt + 60_000;
-      assert.deepEqual(await store.set(key, { data: { n: 2 }, expiresAt: next }, { ifVersion: 0 }), { version: 1 });
+      assert.deepEqual(
+        await store.set(key, { data: { n: 2 }, expiresAt: next }, { ifVersion: 0 }),
+        { version: 1 },
+      );
       assert.deepEqual(await store.get(key), { data: { n: 2 }, expiresAt: next, version: 1 });
     },
   },

@@ -4,7 +4,7 @@
  * itself through `raw.writePayload`, bypassing the codec.
  */
 import assert from 'node:assert/strict';
-import { jsonCodec } from '@sessions/core';
+import { jsonCodec, richCodec } from '@sessions/core';
 import { type CheckSpec, defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectCode, expectListed, expectNothingStored, inAMinute } from './support.js';
@@ -31,22 +31,39 @@ function undecodableCheck({ name, label, payload }: (typeof UNDECODABLE)[number]
 
 /** Assert that nothing reachable from plain objects was polluted. */
 function expectUnpolluted(data: unknown): void {
-  assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
-  assert.equal(Object.getPrototypeOf(data), Object.prototype, 'the decoded object has another prototype');
-  assert.equal((data as Record<string, unknown>).polluted, undefined, 'the decoded object inherits "polluted"');
+  assert.equal(
+    ({} as Record<string, unknown>).polluted,
+    undefined,
+    'Object.prototype was polluted',
+  );
+  assert.equal(
+    Object.getPrototypeOf(data),
+    Object.prototype,
+    'the decoded object has another prototype',
+  );
+  assert.equal(
+    (data as Record<string, unknown>).polluted,
+    undefined,
+    'the decoded object inherits "polluted"',
+  );
 }
 
 export const corruptChecks = defineChecks('corrupt', [
   {
     name: 'raw-payload-readable',
     rule: 'CORRUPT-1',
-    title: 'a valid payload written raw reads back (so the corrupt checks test the store, not raw access)',
+    title:
+      'a valid payload written raw reads back (so the corrupt checks test the store, not raw access)',
     async run(ctx) {
       const { store, raw } = await ctx.open({ codec: jsonCodec });
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       await raw.writePayload(key, '{"cart":[1,2]}', expiresAt);
-      assert.deepStrictEqual(await store.get(key), { data: { cart: [1, 2] }, expiresAt, version: 1 });
+      assert.deepStrictEqual(await store.get(key), {
+        data: { cart: [1, 2] },
+        expiresAt,
+        version: 1,
+      });
     },
   },
   ...UNDECODABLE.map(undecodableCheck),
@@ -91,7 +108,8 @@ export const corruptChecks = defineChecks('corrupt', [
   {
     name: 'proto-key-dropped',
     rule: 'CORRUPT-2',
-    title: 'a stored {"__proto__":{"polluted":true},"a":1} decodes to { a: 1 } and pollutes nothing',
+    title:
+      'a stored {"__proto__":{"polluted":true},"a":1} decodes to { a: 1 } and pollutes nothing',
     async run(ctx) {
       const { store, raw } = await ctx.open({ codec: jsonCodec });
       const key = randomKey();
@@ -108,13 +126,32 @@ export const corruptChecks = defineChecks('corrupt', [
     async run(ctx) {
       const { store, raw } = await ctx.open({ codec: jsonCodec });
       const key = randomKey();
-      const payload = '{"a":{"__proto__":{"polluted":true},"b":1},"list":[{"__proto__":{"polluted":true}}]}';
+      const payload =
+        '{"a":{"__proto__":{"polluted":true},"b":1},"list":[{"__proto__":{"polluted":true}}]}';
       await raw.writePayload(key, payload, inAMinute(ctx));
       const data = (await store.get(key))?.data as { a: object; list: object[] };
       expectUnpolluted(data);
       expectUnpolluted(data.a);
       expectUnpolluted(data.list[0]);
       assert.deepStrictEqual(data, { a: { b: 1 }, list: [{}] });
+    },
+  },
+  {
+    name: 'rich-codec-proto-key-dropped',
+    rule: 'CORRUPT-2',
+    title:
+      'with the rich codec, __proto__ keys inside a nested Map are dropped and pollute nothing',
+    async run(ctx) {
+      const { store, raw } = await ctx.open({ codec: richCodec });
+      const key = randomKey();
+      // superjson's format: the JSON, plus metadata saying that "m" is a Map.
+      const payload =
+        '{"json":{"m":[["k",{"__proto__":{"polluted":true},"v":1}]]},"meta":{"values":{"m":["map"]},"v":1}}';
+      await raw.writePayload(key, payload, inAMinute(ctx));
+      const data = (await store.get(key))?.data as { m: Map<string, object> };
+      assert.ok(data?.m instanceof Map, 'the rich codec should decode "m" as a Map');
+      expectUnpolluted(data.m.get('k'));
+      assert.deepStrictEqual(data, { m: new Map([['k', { v: 1 }]]) });
     },
   },
 ]);

@@ -8,6 +8,7 @@ import { casChecks } from './cas.js';
 import { casRaceChecks } from './cas-race.js';
 import { corruptChecks } from './corrupt.js';
 import { lifecycleChecks } from './lifecycle.js';
+import { listChecks } from './list.js';
 import { namespaceChecks } from './namespaces.js';
 import { payloadCodecChecks } from './payload-codec.js';
 import { payloadLimitChecks } from './payload-limits.js';
@@ -16,8 +17,8 @@ import { physicalRemovalChecks } from './physical-removal.js';
 import { ttlSetExpiredChecks } from './ttl-set-expired.js';
 import { ttlTouchChecks } from './ttl-touch.js';
 import { ttlVisibilityChecks } from './ttl-visibility.js';
-import { userIndexOwnershipChecks } from './user-index-ownership.js';
 import { userIndexChecks } from './user-index.js';
+import { userIndexOwnershipChecks } from './user-index-ownership.js';
 
 /** All checks, whatever the backend; `selectChecks` narrows them to one. */
 export const allChecks: readonly Check[] = [
@@ -30,6 +31,7 @@ export const allChecks: readonly Check[] = [
   ...casRaceChecks,
   ...userIndexChecks,
   ...userIndexOwnershipChecks,
+  ...listChecks,
   ...namespaceChecks,
   ...badKeyChecks,
   ...badUserIdChecks,

@@ -1,13 +1,15 @@
 /** LIFE-1 and LIFE-2: close() ends a store for good (twice is fine); clear() empties it. */
 import assert from 'node:assert/strict';
 import type { SessionStore } from '@sessions/core';
-import { type CheckSpec, defineChecks, hasPrune } from '../check.js';
+import { type CheckSpec, defineChecks, hasList, hasPrune } from '../check.js';
+import type { StoreCapabilities } from '../types.js';
 import { randomKey } from '../util.js';
 import { expectCode, expectListed, expectNothingStored, inAMinute } from './support.js';
 
 type Call = (store: SessionStore<unknown>, key: string, expiresAt: number) => Promise<unknown>;
 
-const CALLS: Array<{ method: string; call: Call; prune?: boolean }> = [
+/** Every method; the optional ones are checked where the backend declares them. */
+const CALLS: Array<{ method: string; call: Call; applies?: (c: StoreCapabilities) => boolean }> = [
   { method: 'get', call: (s, k) => s.get(k) },
   { method: 'set', call: (s, k, e) => s.set(k, { data: {}, expiresAt: e }) },
   { method: 'touch', call: (s, k, e) => s.touch(k, e) },
@@ -15,10 +17,19 @@ const CALLS: Array<{ method: string; call: Call; prune?: boolean }> = [
   { method: 'listByUser', call: (s) => s.listByUser('alice') },
   { method: 'deleteByUser', call: (s) => s.deleteByUser('alice') },
   { method: 'clear', call: (s) => s.clear() },
-  { method: 'prune', call: (s) => (s.prune ? s.prune() : Promise.resolve('no prune()')), prune: true },
+  {
+    method: 'list',
+    call: (s) => (s.list ? s.list() : Promise.resolve('no list()')),
+    applies: hasList,
+  },
+  {
+    method: 'prune',
+    call: (s) => (s.prune ? s.prune() : Promise.resolve('no prune()')),
+    applies: hasPrune,
+  },
 ];
 
-function closedCheck({ method, call, prune }: (typeof CALLS)[number]): CheckSpec {
+function closedCheck({ method, call, applies }: (typeof CALLS)[number]): CheckSpec {
   const spec: CheckSpec = {
     name: `closed-${method.toLowerCase()}`,
     rule: 'LIFE-1',
@@ -28,10 +39,12 @@ function closedCheck({ method, call, prune }: (typeof CALLS)[number]): CheckSpec
       const key = randomKey();
       await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId: 'alice' });
       await store.close();
-      await expectCode('CLOSED', `${method}() after close()`, () => call(store, key, inAMinute(ctx)));
+      await expectCode('CLOSED', `${method}() after close()`, () =>
+        call(store, key, inAMinute(ctx)),
+      );
     },
   };
-  return prune ? { ...spec, applies: hasPrune } : spec;
+  return applies ? { ...spec, applies } : spec;
 }
 
 export const lifecycleChecks = defineChecks('lifecycle', [
@@ -71,7 +84,8 @@ export const lifecycleChecks = defineChecks('lifecycle', [
     async run(ctx) {
       const { store, raw } = await ctx.open();
       const keys = [randomKey(), randomKey(), randomKey()];
-      for (const key of keys) await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId: 'alice' });
+      for (const key of keys)
+        await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId: 'alice' });
       await store.clear();
       for (const key of keys) {
         assert.equal(await store.get(key), undefined);
@@ -90,7 +104,9 @@ export const lifecycleChecks = defineChecks('lifecycle', [
       await store.set(key, { data: {}, expiresAt: inAMinute(ctx) });
       await store.set(key, { data: {}, expiresAt: inAMinute(ctx) });
       await store.clear();
-      assert.deepStrictEqual(await store.set(key, { data: { n: 1 }, expiresAt: inAMinute(ctx) }), { version: 1 });
+      assert.deepStrictEqual(await store.set(key, { data: { n: 1 }, expiresAt: inAMinute(ctx) }), {
+        version: 1,
+      });
       assert.deepStrictEqual((await store.get(key))?.data, { n: 1 });
     },
   },

@@ -18,9 +18,17 @@ export const namespaceChecks = defineChecks('namespaces', [
       const key = randomKey();
       await a.store.set(key, { data: { owner: 'a' }, expiresAt: inAMinute(ctx) });
       assert.equal(await b.store.get(key), undefined, 'namespace b sees a record of namespace a');
-      assert.equal(await b.raw.read(key), undefined, "namespace b's raw access sees a record of namespace a");
+      assert.equal(
+        await b.raw.read(key),
+        undefined,
+        "namespace b's raw access sees a record of namespace a",
+      );
       await b.store.set(key, { data: { owner: 'b' }, expiresAt: inAMinute(ctx) });
-      assert.deepEqual(await a.store.get(key), { data: { owner: 'a' }, expiresAt: inAMinute(ctx), version: 1 });
+      assert.deepEqual(await a.store.get(key), {
+        data: { owner: 'a' },
+        expiresAt: inAMinute(ctx),
+        version: 1,
+      });
       assert.deepEqual((await b.store.get(key))?.data, { owner: 'b' });
     },
   },
@@ -69,7 +77,11 @@ export const namespaceChecks = defineChecks('namespaces', [
       await expectListed(ctx, a.store, 'alice', [ka]);
       await expectListed(ctx, b.store, 'alice', [kb]);
       assert.equal(await a.store.deleteByUser('alice'), 1);
-      assert.notEqual(await b.store.get(kb), undefined, "deleteByUser removed another namespace's session");
+      assert.notEqual(
+        await b.store.get(kb),
+        undefined,
+        "deleteByUser removed another namespace's session",
+      );
       await expectListed(ctx, b.store, 'alice', [kb]);
     },
   },

@@ -42,10 +42,18 @@ function refusalCheck({ name, label, make }: Unencodable): CheckSpec {
       const [fresh, existing] = [randomKey(), randomKey()];
       const expiresAt = inAMinute(ctx);
       await store.set(existing, { data: { kept: true }, expiresAt });
-      await expectCode('SERIALIZE', 'set on a missing key', () => store.set(fresh, { data: make(), expiresAt }));
+      await expectCode('SERIALIZE', 'set on a missing key', () =>
+        store.set(fresh, { data: make(), expiresAt }),
+      );
       await expectNothingStored(raw, fresh, 'a set the codec refused');
-      await expectCode('SERIALIZE', 'set over a record', () => store.set(existing, { data: make(), expiresAt }));
-      assert.deepStrictEqual(await store.get(existing), { data: { kept: true }, expiresAt, version: 1 });
+      await expectCode('SERIALIZE', 'set over a record', () =>
+        store.set(existing, { data: make(), expiresAt }),
+      );
+      assert.deepStrictEqual(await store.get(existing), {
+        data: { kept: true },
+        expiresAt,
+        version: 1,
+      });
     },
   };
 }
@@ -61,7 +69,10 @@ export const payloadCodecChecks = defineChecks('payload-codec', [
       const key = randomKey();
       const data = {
         when: new Date('2024-02-29T12:34:56.789Z'),
-        counts: new Map<string, unknown>([['a', 1], ['b', new Date(0)]]),
+        counts: new Map<string, unknown>([
+          ['a', 1],
+          ['b', new Date(0)],
+        ]),
         tags: new Set(['x', 'y']),
         big: 2n ** 70n,
         nested: { list: [new Date(1), 1n] },
@@ -69,7 +80,9 @@ export const payloadCodecChecks = defineChecks('payload-codec', [
       await store.set(key, { data, expiresAt: inAMinute(ctx) });
       const back = (await store.get(key))?.data as typeof data;
       assert.deepStrictEqual(back, data);
-      assert.ok(back.when instanceof Date && back.counts instanceof Map && back.tags instanceof Set);
+      assert.ok(
+        back.when instanceof Date && back.counts instanceof Map && back.tags instanceof Set,
+      );
       assert.equal(typeof back.big, 'bigint');
     },
   },

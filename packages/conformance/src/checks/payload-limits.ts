@@ -46,14 +46,18 @@ export const payloadLimitChecks = defineChecks('payload-limits', [
   {
     name: 'over-limit-stores-nothing',
     rule: 'DATA-2',
-    title: 'data encoding to maxPayloadBytes + 200 bytes is rejected with TOO_LARGE and stores nothing',
+    title:
+      'data encoding to maxPayloadBytes + 200 bytes is rejected with TOO_LARGE and stores nothing',
     timeoutMs: 60_000,
     async run(ctx) {
       const { store, raw } = await ctx.open({ codec: jsonCodec });
       const key = randomKey();
       const mark = marker();
       await expectCode('TOO_LARGE', 'set over the limit', () =>
-        store.set(key, { data: dataOfSize(store.maxPayloadBytes + MARGIN, mark), expiresAt: inAMinute(ctx) }),
+        store.set(key, {
+          data: dataOfSize(store.maxPayloadBytes + MARGIN, mark),
+          expiresAt: inAMinute(ctx),
+        }),
       );
       await expectNothingStored(raw, key, 'a set over the limit');
       await expectNotInDump(raw, mark, 'data of a set over the limit');
@@ -72,13 +76,18 @@ export const payloadLimitChecks = defineChecks('payload-limits', [
       await expectCode('TOO_LARGE', 'set over the limit', () =>
         store.set(key, { data: dataOfSize(store.maxPayloadBytes + MARGIN, marker()), expiresAt }),
       );
-      assert.deepStrictEqual(await store.get(key), { data: { small: true }, expiresAt, version: 1 });
+      assert.deepStrictEqual(await store.get(key), {
+        data: { small: true },
+        expiresAt,
+        version: 1,
+      });
     },
   },
   {
     name: 'counts-utf8-bytes',
     rule: 'DATA-2',
-    title: 'the limit counts UTF-8 bytes, not characters: multi-byte data under it in characters is TOO_LARGE',
+    title:
+      'the limit counts UTF-8 bytes, not characters: multi-byte data under it in characters is TOO_LARGE',
     timeoutMs: 60_000,
     async run(ctx) {
       const { store, raw } = await ctx.open({ codec: jsonCodec });

@@ -19,7 +19,12 @@ async function expectRoundTrip(ctx: CheckContext, data: unknown): Promise<void> 
 }
 
 function roundTrip(name: string, what: string, data: unknown): CheckSpec {
-  return { name, rule: 'DATA-1', title: `${what} round-trip exactly`, run: (ctx) => expectRoundTrip(ctx, data) };
+  return {
+    name,
+    rule: 'DATA-1',
+    title: `${what} round-trip exactly`,
+    run: (ctx) => expectRoundTrip(ctx, data),
+  };
 }
 
 export const payloadChecks = defineChecks('payloads', [
@@ -42,7 +47,7 @@ export const payloadChecks = defineChecks('payloads', [
   roundTrip('scalars-inside', 'numbers, booleans and null inside objects', {
     zero: 0,
     negative: -17,
-    float: 3.141592653589793,
+    float: Math.PI,
     tiny: 5e-324,
     maxSafe: Number.MAX_SAFE_INTEGER,
     yes: true,
@@ -80,7 +85,11 @@ export const payloadChecks = defineChecks('payloads', [
       const { store } = await ctx.open();
       const key = randomKey();
       await store.set(key, { data: { list: [1], nested: { n: 1 } }, expiresAt: inAMinute(ctx) });
-      const first = (await store.get(key))?.data as { list: number[]; nested: { n: number }; added?: boolean };
+      const first = (await store.get(key))?.data as {
+        list: number[];
+        nested: { n: number };
+        added?: boolean;
+      };
       first.list.push(2);
       first.nested.n = 2;
       first.added = true;
@@ -114,7 +123,12 @@ export const payloadChecks = defineChecks('payloads', [
       assert.ok(listed);
       (listed.record.data as { n: number }).n = 2;
       listed.record.expiresAt = 0;
-      assert.deepStrictEqual(await store.get(key), { data: { n: 1 }, expiresAt, userId: 'u1', version: 1 });
+      assert.deepStrictEqual(await store.get(key), {
+        data: { n: 1 },
+        expiresAt,
+        userId: 'u1',
+        version: 1,
+      });
     },
   },
   {

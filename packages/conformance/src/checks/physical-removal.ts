@@ -3,15 +3,20 @@
  * `raw.nativeExpiresAt`, `prune()` through `raw.read`; which applies is a declared capability.
  */
 import assert from 'node:assert/strict';
-import type { RawAccess } from '../types.js';
 import { defineChecks, hasNativeExpiry, hasPrune } from '../check.js';
+import type { RawAccess } from '../types.js';
 import { eventually, randomKey } from '../util.js';
 import { expectListed, expectNothingStored, inAMinute } from './support.js';
 
 /** How far a native expiry may sit from expiresAt: second-granular backends round. */
 const NATIVE_SLACK_MS = 1_000;
 
-async function expectNativeExpiry(raw: RawAccess, key: string, expiresAt: number, when: string): Promise<void> {
+async function expectNativeExpiry(
+  raw: RawAccess,
+  key: string,
+  expiresAt: number,
+  when: string,
+): Promise<void> {
   assert.ok(raw.nativeExpiresAt, 'a backend with native expiry must provide raw.nativeExpiresAt');
   const native = await raw.nativeExpiresAt(key);
   assert.ok(native !== undefined, `${when}: no native expiry is set`);
@@ -51,7 +56,8 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
   {
     name: 'prune-removes-expired',
     rule: 'TTL-5',
-    title: 'prune() physically removes every expired record, keeps the live ones, and counts what went',
+    title:
+      'prune() physically removes every expired record, keeps the live ones, and counts what went',
     applies: hasPrune,
     async run(ctx) {
       const { store, raw } = await ctx.open();
@@ -61,9 +67,15 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
       for (const key of expired) await store.set(key, { data: { key }, expiresAt: start + 1_000 });
       for (const key of live) await store.set(key, { data: { key }, expiresAt: start + 120_000 });
       ctx.clock.set(start + 1_000);
-      assert.equal(await store.prune?.(), expired.length, 'prune() should resolve to how many went');
-      for (const key of expired) await expectNothingStored(raw, key, 'an expired record after prune()');
-      for (const key of live) assert.notEqual(await raw.read(key), undefined, 'a live record must survive prune()');
+      assert.equal(
+        await store.prune?.(),
+        expired.length,
+        'prune() should resolve to how many went',
+      );
+      for (const key of expired)
+        await expectNothingStored(raw, key, 'an expired record after prune()');
+      for (const key of live)
+        assert.notEqual(await raw.read(key), undefined, 'a live record must survive prune()');
     },
   },
   {
@@ -80,7 +92,11 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
       ctx.clock.set(start + 1_000);
       await store.prune?.();
       await expectNothingStored(raw, atBoundary, 'a record at now == expiresAt after prune()');
-      assert.notEqual(await raw.read(justLive), undefined, 'a record at expiresAt - 1 must survive prune()');
+      assert.notEqual(
+        await raw.read(justLive),
+        undefined,
+        'a record at expiresAt - 1 must survive prune()',
+      );
     },
   },
   {
@@ -96,7 +112,12 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
       await store.set(kept, { data: { n: 2 }, expiresAt: start + 120_000, userId: 'u1' });
       ctx.clock.set(start + 5_000);
       await store.prune?.();
-      assert.deepEqual(await store.get(kept), { data: { n: 2 }, expiresAt: start + 120_000, userId: 'u1', version: 1 });
+      assert.deepEqual(await store.get(kept), {
+        data: { n: 2 },
+        expiresAt: start + 120_000,
+        userId: 'u1',
+        version: 1,
+      });
       await expectListed(ctx, store, 'u1', [kept]);
     },
   },
@@ -135,7 +156,8 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
   {
     name: 'prompt-native-removal',
     rule: 'TTL-5',
-    title: 'with prompt native expiry, a record 300 ms from expiry is physically gone within 3 s after',
+    title:
+      'with prompt native expiry, a record 300 ms from expiry is physically gone within 3 s after',
     applies: (capabilities) => capabilities.nativeExpiry === 'prompt',
     timeoutMs: 10_000,
     async run(ctx) {
@@ -143,7 +165,11 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
       const key = randomKey();
       // The real clock matters here: the backend expires by its own time.
       await store.set(key, { data: {}, expiresAt: ctx.clock.now() + 300 });
-      await eventually(() => expectNothingStored(raw, key, 'the backend did not remove it'), 3_300, 50);
+      await eventually(
+        () => expectNothingStored(raw, key, 'the backend did not remove it'),
+        3_300,
+        50,
+      );
     },
   },
 ]);

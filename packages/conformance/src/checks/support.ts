@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { isSessionError, type SessionError, type SessionErrorCode, type SessionStore, type StoredSession } from '@sessions/core';
+import {
+  isSessionError,
+  type SessionError,
+  type SessionErrorCode,
+  type SessionStore,
+  type StoredSession,
+} from '@sessions/core';
 import type { CheckContext } from '../check.js';
 import { eventually, randomToken } from '../util.js';
 
@@ -27,12 +33,18 @@ export function show(value: unknown): string {
  * Assert that `action` returns a promise that rejects with a `SessionError` of `code`.
  * A method that throws synchronously fails too: callers use `.catch()` on store methods.
  */
-export async function expectCode(code: SessionErrorCode, what: string, action: () => Promise<unknown>): Promise<SessionError> {
+export async function expectCode(
+  code: SessionErrorCode,
+  what: string,
+  action: () => Promise<unknown>,
+): Promise<SessionError> {
   let promise: Promise<unknown>;
   try {
     promise = action();
   } catch (err) {
-    assert.fail(`${what} threw synchronously (${show(err)}); store methods must return a rejected promise`);
+    assert.fail(
+      `${what} threw synchronously (${show(err)}); store methods must return a rejected promise`,
+    );
   }
   let value: unknown;
   try {
@@ -71,13 +83,21 @@ export function expectListed(
 }
 
 /** Assert that nothing is stored under `key`, whatever its expiry (`raw.read`). */
-export async function expectNothingStored(raw: { read(key: string): Promise<unknown> }, key: string, why: string): Promise<void> {
+export async function expectNothingStored(
+  raw: { read(key: string): Promise<unknown> },
+  key: string,
+  why: string,
+): Promise<void> {
   const entry = await raw.read(key);
   assert.equal(entry, undefined, `${why}: the backend still holds ${show(entry)}`);
 }
 
 /** Assert that `raw.dump()` does not contain `text`. */
-export async function expectNotInDump(raw: { dump(): Promise<string> }, text: string, why: string): Promise<void> {
+export async function expectNotInDump(
+  raw: { dump(): Promise<string> },
+  text: string,
+  why: string,
+): Promise<void> {
   const dump = await raw.dump();
   assert.ok(!dump.includes(text), `${why}: found it in the backend`);
 }

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
-import { expectCode, expectListed, expectNothingStored, expectNotInDump, inAMinute, marker } from './support.js';
+import {
+  expectCode,
+  expectListed,
+  expectNothingStored,
+  expectNotInDump,
+  inAMinute,
+  marker,
+} from './support.js';
 
 export const ttlSetExpiredChecks = defineChecks('ttl-set-expired', [
   {
@@ -64,7 +71,9 @@ export const ttlSetExpiredChecks = defineChecks('ttl-set-expired', [
       const { store } = await ctx.open();
       const key = randomKey();
       await store.set(key, { data: { a: 1 }, expiresAt: inAMinute(ctx) });
-      assert.deepEqual(await store.set(key, { data: {}, expiresAt: ctx.clock.now() - 5 }), { version: 0 });
+      assert.deepEqual(await store.set(key, { data: {}, expiresAt: ctx.clock.now() - 5 }), {
+        version: 0,
+      });
     },
   },
   {

@@ -44,7 +44,12 @@ export const ttlTouchChecks = defineChecks('ttl-touch', [
       await store.set(key, { data: { n: 7 }, expiresAt: inAMinute(ctx), userId: 'u1' });
       const expiresAt = inAMinute(ctx) + 30_000;
       assert.equal(await store.touch(key, expiresAt), true);
-      assert.deepEqual(await store.get(key), { data: { n: 7 }, expiresAt, userId: 'u1', version: 1 });
+      assert.deepEqual(await store.get(key), {
+        data: { n: 7 },
+        expiresAt,
+        userId: 'u1',
+        version: 1,
+      });
     },
   },
   {
@@ -111,7 +116,10 @@ export const ttlTouchChecks = defineChecks('ttl-touch', [
     applies: hasNativeExpiry,
     async run(ctx) {
       const { store, raw } = await ctx.open();
-      assert.ok(raw.nativeExpiresAt, 'a backend with native expiry must provide raw.nativeExpiresAt');
+      assert.ok(
+        raw.nativeExpiresAt,
+        'a backend with native expiry must provide raw.nativeExpiresAt',
+      );
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       await store.set(key, { data: { a: 1 }, expiresAt });

@@ -37,7 +37,8 @@ export const ttlVisibilityChecks = defineChecks('ttl-visibility', [
   {
     name: 'get-expired-later',
     rule: 'TTL-2',
-    title: 'get returns undefined once the clock has passed expiresAt, though the server still holds it',
+    title:
+      'get returns undefined once the clock has passed expiresAt, though the server still holds it',
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();
@@ -50,7 +51,8 @@ export const ttlVisibilityChecks = defineChecks('ttl-visibility', [
   {
     name: 'app-clock-behind-server',
     rule: 'TTL-2',
-    title: 'a record live by an app clock an hour behind the server stays visible (native TTL is not the truth)',
+    title:
+      'a record live by an app clock an hour behind the server stays visible (native TTL is not the truth)',
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();

@@ -39,7 +39,7 @@ export const userIndexOwnershipChecks = defineChecks('user-index-ownership', [
   {
     name: 'owner-added',
     rule: 'USER-3',
-    title: 'a session first set without userId, then with one, joins that user\'s list',
+    title: "a session first set without userId, then with one, joins that user's list",
     async run(ctx) {
       const { store } = await ctx.open();
       const key = randomKey();

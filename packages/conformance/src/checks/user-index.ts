@@ -13,12 +13,18 @@ export const userIndexChecks = defineChecks('user-index', [
       const { store } = await ctx.open();
       const expiresAt = inAMinute(ctx);
       const mine = [randomKey(), randomKey(), randomKey()];
-      for (const [i, key] of mine.entries()) await store.set(key, { data: { i }, expiresAt, userId: 'alice' });
+      for (const [i, key] of mine.entries())
+        await store.set(key, { data: { i }, expiresAt, userId: 'alice' });
       await store.set(randomKey(), { data: {}, expiresAt, userId: 'bob' });
       await store.set(randomKey(), { data: {}, expiresAt });
       const list = await expectListed(ctx, store, 'alice', mine);
       for (const { key, record } of list) {
-        assert.deepEqual(record, { data: { i: mine.indexOf(key) }, expiresAt, userId: 'alice', version: 1 });
+        assert.deepEqual(record, {
+          data: { i: mine.indexOf(key) },
+          expiresAt,
+          userId: 'alice',
+          version: 1,
+        });
       }
     },
   },
@@ -39,7 +45,11 @@ export const userIndexChecks = defineChecks('user-index', [
     async run(ctx) {
       const { store } = await ctx.open();
       const keys = Array.from({ length: 60 }, () => randomKey());
-      await Promise.all(keys.map((key) => store.set(key, { data: { key }, expiresAt: inAMinute(ctx), userId: 'busy' })));
+      await Promise.all(
+        keys.map((key) =>
+          store.set(key, { data: { key }, expiresAt: inAMinute(ctx), userId: 'busy' }),
+        ),
+      );
       await expectListed(ctx, store, 'busy', keys);
     },
   },
@@ -64,7 +74,8 @@ export const userIndexChecks = defineChecks('user-index', [
     async run(ctx) {
       const { store, raw } = await ctx.open();
       const keys = [randomKey(), randomKey(), randomKey()];
-      for (const key of keys) await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId: 'alice' });
+      for (const key of keys)
+        await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId: 'alice' });
       await expectListed(ctx, store, 'alice', keys);
       assert.equal(await store.deleteByUser('alice'), 3);
       for (const key of keys) {
@@ -81,7 +92,8 @@ export const userIndexChecks = defineChecks('user-index', [
     async run(ctx) {
       const { store } = await ctx.open();
       const [keep, a, b] = [randomKey(), randomKey(), randomKey()];
-      for (const key of [keep, a, b]) await store.set(key, { data: { key }, expiresAt: inAMinute(ctx), userId: 'alice' });
+      for (const key of [keep, a, b])
+        await store.set(key, { data: { key }, expiresAt: inAMinute(ctx), userId: 'alice' });
       await expectListed(ctx, store, 'alice', [keep, a, b]);
       assert.equal(await store.deleteByUser('alice', { except: keep }), 2);
       assert.deepEqual((await store.get(keep))?.data, { key: keep });
@@ -93,7 +105,8 @@ export const userIndexChecks = defineChecks('user-index', [
   {
     name: 'except-of-another-user',
     rule: 'USER-2',
-    title: "an except naming another user's session protects nothing and touches nothing of the other user",
+    title:
+      "an except naming another user's session protects nothing and touches nothing of the other user",
     async run(ctx) {
       const { store } = await ctx.open();
       const [mine, theirs] = [randomKey(), randomKey()];

@@ -48,7 +48,11 @@ export function ownState(ctx: ManagerContext, session: Session<unknown>): Sessio
  * stack before the error travels on to logs. (A driver error riding along as `cause` is not
  * rewritten; that is one reason hashing is on by default.)
  */
-export async function callStore<T>(ctx: ManagerContext, token: string | undefined, op: () => Promise<T>): Promise<T> {
+export async function callStore<T>(
+  ctx: ManagerContext,
+  token: string | undefined,
+  op: () => Promise<T>,
+): Promise<T> {
   try {
     return await op();
   } catch (err) {

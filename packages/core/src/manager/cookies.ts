@@ -69,7 +69,8 @@ export function resolveCookieOptions(
     throw new TypeError(`[${source}] cookie "${resolved.name}": ${why}`);
   };
   if (!COOKIE_NAME.test(resolved.name)) fail('the name is not a valid cookie name');
-  if (!['lax', 'strict', 'none'].includes(resolved.sameSite)) fail('sameSite must be lax, strict or none');
+  if (!['lax', 'strict', 'none'].includes(resolved.sameSite))
+    fail('sameSite must be lax, strict or none');
   // Browsers match cookie prefixes case-insensitively (RFC 6265bis), so `__host-` binds too.
   const lower = resolved.name.toLowerCase();
   if (lower.startsWith('__host-')) {
@@ -116,7 +117,10 @@ export function serializeClearingCookie(options: ResolvedCookieOptions): string 
  * cookie under any other raw name, or a value that is not a well-formed token is a miss, never
  * an error.
  */
-export function readSessionToken(options: ResolvedCookieOptions, header: unknown): string | undefined {
+export function readSessionToken(
+  options: ResolvedCookieOptions,
+  header: unknown,
+): string | undefined {
   if (typeof header !== 'string') return undefined;
   // Names are compared as sent: `cookie` never decodes names, so `__%48ost-sid` (which some
   // servers decode to `__Host-sid`, though the browser enforced no prefix rule on it) stays a

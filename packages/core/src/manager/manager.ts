@@ -100,7 +100,9 @@ export interface SessionManager<D = SessionData> {
  * }
  * ```
  */
-export function createSessionManager<D = SessionData>(options: SessionManagerOptions): SessionManager<D> {
+export function createSessionManager<D = SessionData>(
+  options: SessionManagerOptions,
+): SessionManager<D> {
   const ctx = createContext(resolveManagerOptions(options));
   const { cookie, clock } = ctx.opts;
   return {
@@ -114,7 +116,12 @@ export function createSessionManager<D = SessionData>(options: SessionManagerOpt
     revoke: (userId, handle) => revokeUserSession(ctx, userId, handle),
     destroyAllForUser: (userId, destroyOptions) => destroyUserSessions(ctx, userId, destroyOptions),
     serializeCookie: (session) =>
-      serializeSessionCookie(cookie, session.token, absoluteDeadline(ctx.opts, session.createdAt), clock()),
+      serializeSessionCookie(
+        cookie,
+        session.token,
+        absoluteDeadline(ctx.opts, session.createdAt),
+        clock(),
+      ),
     clearCookie: () => serializeClearingCookie(cookie),
     readToken: (cookieHeader) => readSessionToken(cookie, cookieHeader),
   };

@@ -3,7 +3,11 @@
  * that could not work (or that a browser would silently reject) at construction time.
  */
 import type { Clock, SessionStore } from '../types.js';
-import { type ResolvedCookieOptions, resolveCookieOptions, type SessionCookieOptions } from './cookies.js';
+import {
+  type ResolvedCookieOptions,
+  resolveCookieOptions,
+  type SessionCookieOptions,
+} from './cookies.js';
 
 /** Thirty minutes: the default idle timeout. */
 export const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
@@ -83,7 +87,10 @@ export function resolveManagerOptions(options: SessionManagerOptions): ResolvedM
     throw new TypeError(`[${MANAGER_SOURCE}] createSessionManager needs a store`);
   }
   const idleTimeout = positive('idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
-  const absoluteTimeout = positive('absoluteTimeout', options.absoluteTimeout ?? DEFAULT_ABSOLUTE_TIMEOUT);
+  const absoluteTimeout = positive(
+    'absoluteTimeout',
+    options.absoluteTimeout ?? DEFAULT_ABSOLUTE_TIMEOUT,
+  );
   const touchAfter = nonNegative(
     'touchAfter',
     options.touchAfter ?? Math.min(DEFAULT_TOUCH_AFTER, Math.floor(idleTimeout / 4)),

@@ -41,7 +41,8 @@ export type UpdateResult<D> =
  * The change {@link SessionManager.update} applies: mutate `data` in place, or return new data.
  * It may run more than once (once per attempt), so it must not have other side effects.
  */
-export type UpdateFn<D> = (data: D, session: Session<D>) => D | undefined | Promise<D | undefined>;
+// biome-ignore lint/suspicious/noConfusingVoidType: a mutating fn (sync or async) returns nothing.
+export type UpdateFn<D> = (data: D, session: Session<D>) => D | void | Promise<D | void>;
 
 /** Options of {@link SessionManager.regenerate}. */
 export interface RegenerateOptions {

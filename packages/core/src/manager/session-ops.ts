@@ -9,7 +9,13 @@ import { assertValidUserId } from '../validate.js';
 import { callStore, handleOf, keyOf, type ManagerContext, ownState } from './context.js';
 import { MANAGER_SOURCE } from './options.js';
 import type { CreateSessionInput, RegenerateOptions, SaveResult } from './results.js';
-import { isSessionEnvelope, ManagedSession, markClean, type Session, type SessionEnvelope } from './session.js';
+import {
+  isSessionEnvelope,
+  ManagedSession,
+  markClean,
+  type Session,
+  type SessionEnvelope,
+} from './session.js';
 import { expiresAtFor, isTouchDue, isWithinTimeouts } from './timeouts.js';
 import { generateSessionToken, isSessionToken } from './tokens.js';
 
@@ -51,7 +57,10 @@ function newSession<D>(
  * The live session for `token`, or `undefined`. Strict: a malformed token never reaches the
  * store, and an unknown one is a miss; nothing is ever created under a client-chosen value.
  */
-export async function loadSession<D>(ctx: ManagerContext, token: string | undefined): Promise<Session<D> | undefined> {
+export async function loadSession<D>(
+  ctx: ManagerContext,
+  token: string | undefined,
+): Promise<Session<D> | undefined> {
   if (!isSessionToken(token)) return undefined;
   const key = keyOf(ctx, token);
   const record = await callStore(ctx, token, () => ctx.store.get(key));
@@ -68,11 +77,15 @@ export async function loadSession<D>(ctx: ManagerContext, token: string | undefi
   // The store already hides records past `expiresAt`. Check the manager's own limits as well, so
   // a record written under longer timeouts (an old configuration) is still cut off, and remove
   // it at the backend so the token is dead everywhere, not only here.
-  if (now >= record.expiresAt || !isWithinTimeouts(ctx.opts, envelope.createdAt, envelope.lastSeenAt, now)) {
+  if (
+    now >= record.expiresAt ||
+    !isWithinTimeouts(ctx.opts, envelope.createdAt, envelope.lastSeenAt, now)
+  ) {
     await callStore(ctx, token, () => ctx.store.delete(key));
     return undefined;
   }
-  const session = new ManagedSession<D>(
+  // The constructor records the loaded fields as the clean baseline for change tracking.
+  return new ManagedSession<D>(
     {
       owner: ctx.owner,
       token,
@@ -80,14 +93,19 @@ export async function loadSession<D>(ctx: ManagerContext, token: string | undefi
       handle: handleOf(ctx, key),
       createdAt: envelope.createdAt,
       lastSeenAt: envelope.lastSeenAt,
-      expiresAt: Math.min(record.expiresAt, expiresAtFor(ctx.opts, envelope.createdAt, envelope.lastSeenAt)),
+      expiresAt: Math.min(
+        record.expiresAt,
+        expiresAtFor(ctx.opts, envelope.createdAt, envelope.lastSeenAt),
+      ),
       version: record.version as number,
       destroyed: false,
     },
-    { data: envelope.data, ...optional('userId', record.userId), ...optional('meta', envelope.meta) },
+    {
+      data: envelope.data,
+      ...optional('userId', record.userId),
+      ...optional('meta', envelope.meta),
+    },
   );
-  markClean(session as ManagedSession<unknown>);
-  return session;
 }
 
 /**
@@ -99,12 +117,16 @@ export async function loadSession<D>(ctx: ManagerContext, token: string | undefi
  * "active sessions" page would show stale times. A write every `touchAfter` is the price of an
  * exact `lastSeenAt`; it is also a compare-and-set, so a touch can never resurrect either.
  */
-export async function persistSession<D>(ctx: ManagerContext, session: Session<D>): Promise<PersistOutcome> {
+export async function persistSession<D>(
+  ctx: ManagerContext,
+  session: Session<D>,
+): Promise<PersistOutcome> {
   const state = ownState(ctx, session);
   if (state.destroyed) return 'destroyed';
   const now = ctx.opts.clock();
   const isNew = state.version === 0;
-  if (!isNew && !session.changed && !isTouchDue(ctx.opts.touchAfter, state.lastSeenAt, now)) return 'unchanged';
+  if (!isNew && !session.changed && !isTouchDue(ctx.opts.touchAfter, state.lastSeenAt, now))
+    return 'unchanged';
   // Past its limits the session is over; the store already stopped serving it, so any write
   // would either fail the compare-and-set or store a corpse.
   if (!isWithinTimeouts(ctx.opts, state.createdAt, state.lastSeenAt, now)) {
@@ -119,7 +141,11 @@ export async function persistSession<D>(ctx: ManagerContext, session: Session<D>
     ...optional('meta', session.meta),
   };
   const expiresAt = expiresAtFor(ctx.opts, state.createdAt, now);
-  const record: SessionRecord<unknown> = { data: envelope, expiresAt, ...optional('userId', session.userId) };
+  const record: SessionRecord<unknown> = {
+    data: envelope,
+    expiresAt,
+    ...optional('userId', session.userId),
+  };
   let version: number;
   try {
     ({ version } = await callStore(ctx, state.token, () =>
@@ -142,7 +168,10 @@ export async function persistSession<D>(ctx: ManagerContext, session: Session<D>
 }
 
 /** `save`: one write attempt, with a conflict resolved into "destroyed", "unchanged" or a throw. */
-export async function saveSession<D>(ctx: ManagerContext, session: Session<D>): Promise<SaveResult> {
+export async function saveSession<D>(
+  ctx: ManagerContext,
+  session: Session<D>,
+): Promise<SaveResult> {
   const state = ownState(ctx, session);
   const hadChanges = state.version === 0 || session.changed;
   const outcome = await persistSession(ctx, session);
@@ -164,14 +193,19 @@ export async function saveSession<D>(ctx: ManagerContext, session: Session<D>): 
 }
 
 /** `destroy`: remove the session at the backend; its token is dead from now on. */
-export async function destroySession<D>(ctx: ManagerContext, target: Session<D> | string): Promise<boolean> {
+export async function destroySession<D>(
+  ctx: ManagerContext,
+  target: Session<D> | string,
+): Promise<boolean> {
   if (typeof target === 'string') {
     if (!isSessionToken(target)) return false;
     return callStore(ctx, target, () => ctx.store.delete(keyOf(ctx, target)));
   }
   const state = ownState(ctx, target);
+  const removed = await callStore(ctx, state.token, () => ctx.store.delete(state.key));
+  // Only now: if the delete failed, the session still exists and must not claim otherwise.
   state.destroyed = true;
-  return callStore(ctx, state.token, () => ctx.store.delete(state.key));
+  return removed;
 }
 
 /**
@@ -187,16 +221,19 @@ export async function regenerateSession<D>(
   const state = ownState(ctx, session);
   if (options.userId !== undefined) assertValidUserId(options.userId, MANAGER_SOURCE);
   if (state.destroyed) return undefined;
-  // From here on the old session object is spent, whatever happens: it must never be saved.
-  state.destroyed = true;
   const now = ctx.opts.clock();
-  if (!isWithinTimeouts(ctx.opts, state.createdAt, state.lastSeenAt, now)) return undefined;
-  // Delete before creating: if anything fails after this point the user is logged out, never
-  // left with two live tokens, and a concurrent "log out everywhere" that got here first wins.
-  if (state.version > 0) {
-    const removed = await callStore(ctx, state.token, () => ctx.store.delete(state.key));
-    if (!removed) return undefined;
+  if (!isWithinTimeouts(ctx.opts, state.createdAt, state.lastSeenAt, now)) {
+    state.destroyed = true;
+    return undefined;
   }
+  // Delete before creating: if anything fails after this point the user is logged out, never
+  // left with two live tokens, and a concurrent "log out everywhere" that got here first wins
+  // (the delete finds nothing, and no successor is created).
+  const removed =
+    state.version === 0 || (await callStore(ctx, state.token, () => ctx.store.delete(state.key)));
+  // The old object is spent from here on, whatever happens next: it must never be saved again.
+  state.destroyed = true;
+  if (!removed) return undefined;
   const restart = options.restartLifetime ?? options.userId !== undefined;
   const next = newSession(ctx, restart ? now : state.createdAt, now, {
     data: session.data,
@@ -206,7 +243,8 @@ export async function regenerateSession<D>(
   const outcome = await persistSession(ctx, next);
   if (outcome === 'destroyed') return undefined;
   // `ifVersion: 0` on a fresh 256-bit key: a conflict means the CSPRNG repeated itself.
-  if (outcome === 'conflict') throw new ConflictError(MANAGER_SOURCE, 'a freshly minted session key already exists');
+  if (outcome === 'conflict')
+    throw new ConflictError(MANAGER_SOURCE, 'a freshly minted session key already exists');
   return next;
 }
 

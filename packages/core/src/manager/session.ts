@@ -92,7 +92,10 @@ export class ManagedSession<D> implements Session<D> {
     readState = (session) => session.#state;
   }
 
-  constructor(state: Omit<SessionState, 'snapshot'>, fields: { data: D; userId?: string; meta?: SessionMeta }) {
+  constructor(
+    state: Omit<SessionState, 'snapshot'>,
+    fields: { data: D; userId?: string; meta?: SessionMeta },
+  ) {
     this.data = fields.data;
     this.userId = fields.userId;
     this.meta = fields.meta;

@@ -25,7 +25,12 @@ export function expiresAtFor(t: Timeouts, createdAt: number, lastSeenAt: number)
  * own settings rather than the stored `expiresAt` alone: a record written under longer
  * timeouts (before a configuration change, or by another app) is still cut off here.
  */
-export function isWithinTimeouts(t: Timeouts, createdAt: number, lastSeenAt: number, now: number): boolean {
+export function isWithinTimeouts(
+  t: Timeouts,
+  createdAt: number,
+  lastSeenAt: number,
+  now: number,
+): boolean {
   return now < expiresAtFor(t, createdAt, lastSeenAt);
 }
 

@@ -23,7 +23,7 @@ export async function updateSession<D>(
     const session = await loadSession<D>(ctx, token);
     if (session === undefined) return { status: 'destroyed' };
     const next = await fn(session.data, session);
-    if (next !== undefined) session.data = next;
+    if (next !== undefined) session.data = next as D;
     const outcome = await persistSession(ctx, session);
     if (outcome === 'saved' || outcome === 'unchanged') return { status: outcome, session };
     if (outcome === 'destroyed') return { status: 'destroyed' };

@@ -19,10 +19,13 @@ export async function listUserSessions<D>(
   options: ListForUserOptions<D> = {},
 ): Promise<SessionDescription[]> {
   assertValidUserId(userId, MANAGER_SOURCE);
-  const currentHandle = options.current === undefined ? undefined : ownState(ctx, options.current).handle;
+  const currentHandle =
+    options.current === undefined ? undefined : ownState(ctx, options.current).handle;
   const now = ctx.opts.clock();
   const out: SessionDescription[] = [];
-  for (const { key, record } of await callStore(ctx, undefined, () => ctx.store.listByUser(userId))) {
+  for (const { key, record } of await callStore(ctx, undefined, () =>
+    ctx.store.listByUser(userId),
+  )) {
     const envelope = record.data;
     if (!isSessionEnvelope(envelope)) {
       throw new CorruptError(MANAGER_SOURCE, 'a stored record is not a session manager envelope');
@@ -34,7 +37,10 @@ export async function listUserSessions<D>(
       handle,
       createdAt: envelope.createdAt,
       lastSeenAt: envelope.lastSeenAt,
-      expiresAt: Math.min(record.expiresAt, expiresAtFor(ctx.opts, envelope.createdAt, envelope.lastSeenAt)),
+      expiresAt: Math.min(
+        record.expiresAt,
+        expiresAtFor(ctx.opts, envelope.createdAt, envelope.lastSeenAt),
+      ),
       ...(envelope.meta === undefined ? {} : { meta: envelope.meta }),
       current: handle === currentHandle,
     });
@@ -46,7 +52,11 @@ export async function listUserSessions<D>(
  * End the session `handle` names, if it belongs to `userId`. A handle of someone else's session
  * (or a made-up one) changes nothing and resolves to false.
  */
-export async function revokeUserSession(ctx: ManagerContext, userId: string, handle: string): Promise<boolean> {
+export async function revokeUserSession(
+  ctx: ManagerContext,
+  userId: string,
+  handle: string,
+): Promise<boolean> {
   assertValidUserId(userId, MANAGER_SOURCE);
   if (typeof handle !== 'string' || !HEX_DIGEST.test(handle)) return false;
   if (ctx.opts.hashTokens) {

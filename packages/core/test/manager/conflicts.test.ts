@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSessionToken, isSessionError } from '../../src/index.js';
+import { hashSessionToken, isSessionError, UnavailableError } from '../../src/index.js';
 import { MINUTE, overrideStore, setup } from './helpers.js';
 
 describe('no lost updates, no resurrection', () => {
@@ -49,8 +49,34 @@ describe('no lost updates, no resurrection', () => {
     expect(await manager.save(session)).toEqual({ status: 'destroyed' });
   });
 
+  it('a destroy that fails leaves the session usable and says so with a typed error', async () => {
+    let down = false;
+    const { manager } = setup({}, (store) =>
+      overrideStore(store, {
+        delete: async (key) => {
+          if (down) throw new UnavailableError('test', 'the backend is down');
+          return store.delete(key);
+        },
+      }),
+    );
+    const session = manager.create({ data: { n: 1 } });
+    await manager.save(session);
+    down = true;
+    await expect(manager.destroy(session)).rejects.toSatisfy((err) =>
+      isSessionError(err, 'UNAVAILABLE'),
+    );
+    await expect(manager.regenerate(session)).rejects.toSatisfy((err) =>
+      isSessionError(err, 'UNAVAILABLE'),
+    );
+    down = false;
+    session.data.n = 2;
+    expect(await manager.save(session)).toEqual({ status: 'saved' });
+    expect(await manager.destroy(session)).toBe(true);
+    expect(await manager.save(session)).toEqual({ status: 'destroyed' });
+  });
+
   it('a slow request that loaded before logout and saves after does not restore the session', async () => {
-    const { manager, clock, store } = setup({ touchAfter: MINUTE });
+    const { manager, clock, store } = setup<{ cart: number }>({ touchAfter: MINUTE });
     const session = manager.create({ data: { cart: 1 }, userId: 'u1' });
     await manager.save(session);
     const slowChanged = (await manager.load(session.token))!;
@@ -60,13 +86,15 @@ describe('no lost updates, no resurrection', () => {
     slowChanged.data = { cart: 2 };
     expect(await manager.save(slowChanged)).toEqual({ status: 'destroyed' });
     expect(await manager.save(slowUnchanged)).toEqual({ status: 'destroyed' });
-    expect(await manager.update(session.token, (d) => ({ ...d, cart: 3 }))).toEqual({ status: 'destroyed' });
+    expect(await manager.update(session.token, (d) => ({ ...d, cart: 3 }))).toEqual({
+      status: 'destroyed',
+    });
     expect(await store.get(hashSessionToken(session.token))).toBeUndefined();
     expect(await manager.listForUser('u1')).toEqual([]);
   });
 
   it('2,000 increments through update(fn) at 200 in flight end at exactly 2,000', async () => {
-    const { manager } = setup<{ n: number }>({ maxRetries: 200, retryDelay: 1 });
+    const { manager } = setup<{ n: number }>({ maxRetries: 50 });
     const session = manager.create({ data: { n: 0 } });
     await manager.save(session);
     let next = 0;
@@ -94,7 +122,8 @@ describe('no lost updates, no resurrection', () => {
         set: async (key, record, options) => {
           sets++;
           // Another writer always gets in first: the compare-and-set always fails.
-          if (losing) throw Object.assign(new Error('[test] conflict'), { code: 'CONFLICT', source: 'test' });
+          if (losing)
+            throw Object.assign(new Error('[test] conflict'), { code: 'CONFLICT', source: 'test' });
           return store.set(key, record, options);
         },
       }),
@@ -113,7 +142,10 @@ describe('no lost updates, no resurrection', () => {
     const { manager } = setup<{ n: number }>();
     const { token } = await seed(manager);
     expect((await manager.update(token, (d) => ({ n: d.n + 5 }))).session?.data).toEqual({ n: 5 });
-    expect((await manager.update(token, (d) => void (d.n *= 2))).session?.data).toEqual({ n: 10 });
+    const doubled = await manager.update(token, async (d) => {
+      d.n *= 2;
+    });
+    expect(doubled.session?.data).toEqual({ n: 10 });
     expect((await manager.update(token, () => undefined)).status).toBe('unchanged');
     expect((await manager.load(token))?.data).toEqual({ n: 10 });
   });

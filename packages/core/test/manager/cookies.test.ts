@@ -39,7 +39,9 @@ describe('session cookie', () => {
   });
 
   it('the clearing cookie has the same name and scope, an empty value and Max-Age=0', () => {
-    const { manager } = setup({ cookie: { name: '__Secure-app', path: '/app', domain: 'example.com' } });
+    const { manager } = setup({
+      cookie: { name: '__Secure-app', path: '/app', domain: 'example.com' },
+    });
     const parsed = parseSetCookie(manager.clearCookie());
     expect(parsed).toMatchObject({
       name: '__Secure-app',
@@ -67,7 +69,9 @@ describe('session cookie', () => {
     expect(manager.readToken(`__%48ost-sid=${token}; other=1`)).toBeUndefined();
     expect(manager.readToken(`__host-sid=${token}`)).toBeUndefined();
     // The real cookie still wins when a look-alike is sent first.
-    expect(manager.readToken(`__%48ost-sid=${generateSessionToken()}; __Host-sid=${token}`)).toBe(token);
+    expect(manager.readToken(`__%48ost-sid=${generateSessionToken()}; __Host-sid=${token}`)).toBe(
+      token,
+    );
   });
 
   it.each([
@@ -108,7 +112,10 @@ describe('session cookie', () => {
   });
 
   it('allows a plain name without secure for local development', () => {
-    const manager = createSessionManager({ store: new MemoryStore(), cookie: { name: 'sid', secure: false } });
+    const manager = createSessionManager({
+      store: new MemoryStore(),
+      cookie: { name: 'sid', secure: false },
+    });
     const header = manager.serializeCookie(manager.create({ data: {} }));
     expect(header).toMatch(/^sid=/);
     expect(header).not.toMatch(/Secure/);

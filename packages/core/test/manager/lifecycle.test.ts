@@ -89,7 +89,9 @@ describe('create, load, save', () => {
     await manager.save(session);
     session.data.n = 2;
     expect(await manager.save(session)).toEqual({ status: 'saved' });
-    expect((await store.get(hashSessionToken(session.token)))?.data).toMatchObject({ data: { n: 2 } });
+    expect((await store.get(hashSessionToken(session.token)))?.data).toMatchObject({
+      data: { n: 2 },
+    });
     expect(await manager.save(session)).toEqual({ status: 'unchanged' });
   });
 });
@@ -149,7 +151,10 @@ describe('the token stays secret', () => {
     expect(JSON.stringify(session)).not.toContain(session.token);
     expect(inspect(session, { showHidden: true, depth: 10 })).not.toContain(session.token);
     expect(Object.keys(session)).not.toContain('token');
-    expect(JSON.parse(JSON.stringify(session))).toMatchObject({ handle: session.handle, data: { n: 1 } });
+    expect(JSON.parse(JSON.stringify(session))).toMatchObject({
+      handle: session.handle,
+      data: { n: 1 },
+    });
   });
 
   it('is not in the message of a store error, even with hashing off', async () => {

@@ -4,7 +4,11 @@ import { HOUR, MINUTE, setup } from './helpers.js';
 
 describe('idle and absolute timeouts', () => {
   it('expiresAt is min(lastSeenAt + idle, createdAt + absolute), and createdAt never moves', async () => {
-    const { manager, clock, store } = setup({ idleTimeout: 30 * MINUTE, absoluteTimeout: HOUR, touchAfter: MINUTE });
+    const { manager, clock, store } = setup({
+      idleTimeout: 30 * MINUTE,
+      absoluteTimeout: HOUR,
+      touchAfter: MINUTE,
+    });
     const session = manager.create({ data: { n: 0 } });
     const createdAt = session.createdAt;
     await manager.save(session);
@@ -48,7 +52,11 @@ describe('idle and absolute timeouts', () => {
   });
 
   it('touching forever still dies at the absolute limit', async () => {
-    const { manager, clock } = setup({ idleTimeout: 30 * MINUTE, absoluteTimeout: 8 * HOUR, touchAfter: MINUTE });
+    const { manager, clock } = setup({
+      idleTimeout: 30 * MINUTE,
+      absoluteTimeout: 8 * HOUR,
+      touchAfter: MINUTE,
+    });
     const session = manager.create({ data: {} });
     await manager.save(session);
     const deadline = session.createdAt + 8 * HOUR;
@@ -69,11 +77,20 @@ describe('idle and absolute timeouts', () => {
   });
 
   it('the manager enforces its own limits on load, even when the store still serves the record', async () => {
-    const { manager: generous, clock, store } = setup({ idleTimeout: 4 * HOUR, absoluteTimeout: 24 * HOUR });
+    const {
+      manager: generous,
+      clock,
+      store,
+    } = setup({ idleTimeout: 4 * HOUR, absoluteTimeout: 24 * HOUR });
     const session = generous.create({ data: {} });
     await generous.save(session);
     // The configuration tightens: both limits now cut the session off before the stored expiry.
-    const strict = createSessionManager({ store, clock: clock.read, idleTimeout: HOUR, absoluteTimeout: 2 * HOUR });
+    const strict = createSessionManager({
+      store,
+      clock: clock.read,
+      idleTimeout: HOUR,
+      absoluteTimeout: 2 * HOUR,
+    });
     clock.advance(HOUR);
     expect(await store.get(hashSessionToken(session.token))).toBeDefined();
     expect(await strict.load(session.token)).toBeUndefined();
@@ -82,10 +99,19 @@ describe('idle and absolute timeouts', () => {
   });
 
   it('the absolute limit is checked on load against createdAt, not only the stored expiry', async () => {
-    const { manager: generous, clock, store } = setup({ idleTimeout: 4 * HOUR, absoluteTimeout: 24 * HOUR });
+    const {
+      manager: generous,
+      clock,
+      store,
+    } = setup({ idleTimeout: 4 * HOUR, absoluteTimeout: 24 * HOUR });
     const session = generous.create({ data: {} });
     await generous.save(session);
-    const strict = createSessionManager({ store, clock: clock.read, idleTimeout: 4 * HOUR, absoluteTimeout: 2 * HOUR });
+    const strict = createSessionManager({
+      store,
+      clock: clock.read,
+      idleTimeout: 4 * HOUR,
+      absoluteTimeout: 2 * HOUR,
+    });
     clock.advance(2 * HOUR - 1);
     expect(await strict.load(session.token)).toBeDefined();
     clock.advance(1);
@@ -107,7 +133,9 @@ describe('idle and absolute timeouts', () => {
     expect(() => createSessionManager({ store, idleTimeout: 0 })).toThrow(TypeError);
     expect(() => createSessionManager({ store, absoluteTimeout: -1 })).toThrow(TypeError);
     expect(() => createSessionManager({ store, idleTimeout: 1.5 })).toThrow(TypeError);
-    expect(() => createSessionManager({ store, idleTimeout: MINUTE, touchAfter: MINUTE })).toThrow(TypeError);
+    expect(() => createSessionManager({ store, idleTimeout: MINUTE, touchAfter: MINUTE })).toThrow(
+      TypeError,
+    );
     expect(() => createSessionManager({ store, maxRetries: -1 })).toThrow(TypeError);
   });
 });

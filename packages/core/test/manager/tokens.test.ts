@@ -28,7 +28,9 @@ describe('session tokens', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(hashSessionToken(token)).toBe(key);
     expect(key).not.toContain(token);
-    expect(hashSessionToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashSessionToken('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 
   it.each([

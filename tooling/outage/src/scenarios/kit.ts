@@ -43,14 +43,13 @@ export function beginScenario(): ScenarioContext {
 /**
  * Stop the backend: freeze it when the target can (so the acknowledgements it already sent
  * are read before the kill is marked), then SIGKILL. Returns the marks and how many operations
- * were in flight when it stopped answering.
+ * were still unanswered when it was killed: the ones really in flight at its death.
  */
 export async function injectFault(
   target: FaultTarget,
   log: OperationLog,
 ): Promise<{ marks: FaultMarks; inFlight: number }> {
   const stoppedAt = now();
-  const inFlight = log.pendingCount;
   if (target.freeze) {
     target.freeze();
     // 100 ms without any settlement (1 s at most) means the replies already on the wire
@@ -58,6 +57,7 @@ export async function injectFault(
     await log.quiesce(100, 1000);
   }
   const killedAt = now();
+  const inFlight = log.pendingCount;
   await target.kill();
   return { marks: { stoppedAt, killedAt }, inFlight };
 }

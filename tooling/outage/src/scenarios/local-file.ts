@@ -3,10 +3,10 @@
  * and the database file deleted or replaced under a running store.
  */
 import type { SessionStore } from '@sessions/core';
-import { now, sleep } from '../operation-log.js';
+import { now, sleep, within } from '../operation-log.js';
 import type { OutageResult } from '../types.js';
 import { issueRead, issueWrite, KeySource, startSteadyLoad } from '../workload.js';
-import { beginScenario, DEFAULT_BOUND_MS, finishScenario } from './kit.js';
+import { beginScenario, DEFAULT_BOUND_MS, finishScenario, HANG_GRACE_MS } from './kit.js';
 
 /** A lock another process holds; `released` resolves once it has let go. */
 export interface HeldLock {
@@ -44,8 +44,7 @@ export async function runLockContention(options: LockContentionOptions): Promise
   const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
   const ctx = beginScenario();
   const keys = new KeySource('lock');
-  await issueWrite(ctx.log, store, keys);
-  await issueRead(ctx.log, store, keys);
+  await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys), issueRead(ctx.log, store, keys));
   const lock = await options.holdLock();
   const load = startSteadyLoad(ctx.log, store, keys, options.ratePerSec ?? 50);
   await lock.released;
@@ -85,7 +84,7 @@ export async function runFileLoss(options: FileLossOptions): Promise<OutageResul
   const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
   const ctx = beginScenario();
   const keys = new KeySource('file');
-  for (let i = 0; i < 10; i++) await issueWrite(ctx.log, store, keys);
+  for (let i = 0; i < 10; i++) await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys));
   const stoppedAt = now();
   await options.inflict();
   const marks = { stoppedAt, killedAt: now() };

@@ -3,13 +3,14 @@
  * kill with a burst of writes in flight. The same store instance is used throughout: recovery
  * means that instance works again, without being re-created.
  */
-import { now, sleep } from '../operation-log.js';
+import { now, sleep, within } from '../operation-log.js';
 import type { OutageResult } from '../types.js';
 import { issueRead, issueWrite, KeySource, probeUntilSuccess, startSteadyLoad } from '../workload.js';
 import {
   beginScenario,
   DEFAULT_BOUND_MS,
   finishScenario,
+  HANG_GRACE_MS,
   injectFault,
   restoreBackend,
   type ServerScenarioOptions,
@@ -33,14 +34,15 @@ export async function runIdleKill(options: ServerScenarioOptions): Promise<Outag
   const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
   const ctx = beginScenario();
   const keys = new KeySource('idle');
-  await issueWrite(ctx.log, store, keys);
-  await issueRead(ctx.log, store, keys);
+  const wait = boundMs + HANG_GRACE_MS;
+  await within(wait, issueWrite(ctx.log, store, keys));
+  await within(wait, issueRead(ctx.log, store, keys));
   // Idle: no operation in flight, connections at rest.
   await sleep(200);
   const { marks } = await injectFault(target, ctx.log);
   // The first pair meets a freshly broken connection, the second a store that already knows.
-  await Promise.all([issueRead(ctx.log, store, keys), issueWrite(ctx.log, store, keys)]);
-  await Promise.all([issueRead(ctx.log, store, keys), issueWrite(ctx.log, store, keys)]);
+  await within(wait, issueRead(ctx.log, store, keys), issueWrite(ctx.log, store, keys));
+  await within(wait, issueRead(ctx.log, store, keys), issueWrite(ctx.log, store, keys));
   await restoreBackend(target, marks);
   await probeUntilSuccess(ctx.log, store, keys, RECOVERY_PROBE_MS);
   return finishScenario(ctx, {
@@ -99,9 +101,10 @@ export interface BurstOptions extends ServerScenarioOptions {
 }
 
 /**
- * Issue a burst of writes (default 2,000) and SIGKILL the server as soon as the first one
- * settles, so most are in flight. The server stays down until every one has settled (they
- * must, within the bound), then restarts; the harness probes until the first success.
+ * Issue a burst of writes (default 2,000) and stop the server in the same tick, while they are
+ * on the wire: the replies it already sent are read, then it is killed with the rest in
+ * flight. It stays down until every write has settled (they must, within the bound), then
+ * restarts; the harness probes until the first success.
  */
 export async function runBurst(options: BurstOptions): Promise<OutageResult> {
   const { store, target } = options;
@@ -109,10 +112,8 @@ export async function runBurst(options: BurstOptions): Promise<OutageResult> {
   const writes = options.writes ?? 2000;
   const ctx = beginScenario();
   const keys = new KeySource('burst');
-  await issueWrite(ctx.log, store, keys);
+  await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys));
   for (let i = 0; i < writes; i++) void issueWrite(ctx.log, store, keys);
-  // The first settlement proves the burst is on the wire; kill in the middle of it.
-  await ctx.log.nextSettle(1000);
   const { marks, inFlight } = await injectFault(target, ctx.log);
   await ctx.log.drain(boundMs + 1000);
   await restoreBackend(target, marks);

@@ -3,17 +3,34 @@
  * (cold start), and thousands of first calls racing a lazy table or index creation.
  */
 import type { SessionStore } from '@sessions/core';
-import type { OutageResult } from '../types.js';
+import { type OperationLog, within } from '../operation-log.js';
+import type { FaultTarget, OutageResult } from '../types.js';
 import { issueRead, issueWrite, KeySource, probeUntilSuccess } from '../workload.js';
 import {
   beginScenario,
   closeTracked,
   DEFAULT_BOUND_MS,
   finishScenario,
+  HANG_GRACE_MS,
   injectFault,
   restoreBackend,
 } from './kit.js';
-import type { FaultTarget } from '../types.js';
+
+/** Build a store, recorded as a `create` operation (bounded: a constructor may hang too). */
+async function createTracked(
+  log: OperationLog,
+  create: () => SessionStore | Promise<SessionStore>,
+  waitMs: number,
+): Promise<SessionStore | undefined> {
+  let store: SessionStore | undefined;
+  await within(
+    waitMs,
+    log.track('create', 'create', async () => {
+      store = await create();
+    }),
+  );
+  return store;
+}
 
 /** Options of {@link runColdStart}. */
 export interface ColdStartOptions {
@@ -39,21 +56,19 @@ export async function runColdStart(options: ColdStartOptions): Promise<OutageRes
   const ctx = beginScenario();
   const keys = new KeySource('cold');
   const { marks } = await injectFault(target, ctx.log);
-  let store: SessionStore | undefined;
-  await ctx.log.track('create', 'create', async () => {
-    store = await options.createStore();
-  });
+  const wait = boundMs + HANG_GRACE_MS;
+  const store = await createTracked(ctx.log, options.createStore, wait);
   if (store) {
     const s = store;
-    await Promise.all([issueRead(ctx.log, s, keys), issueWrite(ctx.log, s, keys)]);
-    await Promise.all([issueRead(ctx.log, s, keys), issueWrite(ctx.log, s, keys)]);
+    await within(wait, issueRead(ctx.log, s, keys), issueWrite(ctx.log, s, keys));
+    await within(wait, issueRead(ctx.log, s, keys), issueWrite(ctx.log, s, keys));
     await restoreBackend(target, marks);
     await probeUntilSuccess(ctx.log, s, keys, 5000);
   } else {
     await restoreBackend(target, marks);
   }
-  const closing = closeTracked(ctx.log, store);
-  const result = await finishScenario(ctx, {
+  void closeTracked(ctx.log, store);
+  return finishScenario(ctx, {
     name: options.name,
     scenario: 'cold start while down',
     boundMs,
@@ -61,8 +76,6 @@ export async function runColdStart(options: ColdStartOptions): Promise<OutageRes
     emptiedByFault: target.isEmptyAfterRestart,
     readBack: (key) => target.readBack(key),
   });
-  await closing;
-  return result;
 }
 
 /** Options of {@link runFirstCallRace}. */
@@ -87,25 +100,20 @@ export async function runFirstCallRace(options: FirstCallRaceOptions): Promise<O
   const calls = options.calls ?? 2000;
   const ctx = beginScenario();
   const keys = new KeySource('race');
-  let store: SessionStore | undefined;
-  await ctx.log.track('create', 'create', async () => {
-    store = await options.createStore();
-  });
+  const store = await createTracked(ctx.log, options.createStore, boundMs + HANG_GRACE_MS);
   if (store) {
     for (let i = 0; i < calls; i++) {
       if (i % 2 === 0) void issueWrite(ctx.log, store, keys);
       else void issueRead(ctx.log, store, keys);
     }
   }
-  await ctx.log.drain(boundMs + 3000);
-  const closing = closeTracked(ctx.log, store);
-  const result = await finishScenario(ctx, {
+  await ctx.log.drain(boundMs + HANG_GRACE_MS);
+  void closeTracked(ctx.log, store);
+  return finishScenario(ctx, {
     name: options.name,
     scenario: `${calls.toLocaleString('en-US')} first calls racing creation`,
     boundMs,
     emptiedByFault: false,
     readBack: options.readBack,
   });
-  await closing;
-  return result;
 }

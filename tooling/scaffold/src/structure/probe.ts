@@ -44,6 +44,9 @@ const SCRIPT = (load: string) => `
     originals[name] = original;
     globalThis[name] = function (...args) { timers.push(name); return original.apply(this, args); };
   }
+  // stdout and stderr open their pipes on first use: open them now, so a module that merely
+  // looks at them (a color check) is not blamed for the handle.
+  void process.stdout; void process.stderr;
   const before = process.getActiveResourcesInfo();
   let mod, error;
   try { mod = await load(specifier); } catch (err) { error = String((err && err.stack) || err).split('\\n').slice(0, 4).join('\\n'); }

@@ -1,7 +1,8 @@
 /**
- * `@sessions/{{name}}`: a {{name}} session store that implements the `@sessions/core` contract.
+ * `@sessions/{{name}}`: a session store on {{name}} that implements the `@sessions/core` contract.
  *
  * @packageDocumentation
  */
 
-{{indexExports}}
+export { {{Name}}Store } from './{{name}}-store.js';
+export type { {{Name}}StoreOptions } from './options.js';

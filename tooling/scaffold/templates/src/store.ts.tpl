@@ -66,6 +66,11 @@ export class {{Name}}Store<D = SessionData> implements SessionStore<D> {
     throw new NotImplementedError(SOURCE, 'deleteByUser');
   }
 
+  /** Every live session in this namespace (admin views, express-session's `all()`). */
+  async list(): Promise<Array<StoredSession<D>>> {
+    throw new NotImplementedError(SOURCE, 'list');
+  }
+
   async clear(): Promise<void> {
     throw new NotImplementedError(SOURCE, 'clear');
   }

@@ -1,0 +1,203 @@
+// The suite's own machinery: ids, rules, selection, the clock, polling, and the promise that
+// every store a check opens is closed, pass, fail or timeout.
+
+import {
+  type Check,
+  checks,
+  eventually,
+  executeCheck,
+  FakeClock,
+  memoryRaw,
+  RULES,
+  randomKey,
+  runChecks,
+  type StoreFactory,
+  selectChecks,
+} from '@sessions/conformance';
+import { MemoryBackend, MemoryStore, type SessionStore } from '@sessions/core';
+import { describe, expect, test } from 'vitest';
+
+/** A memory factory that records every store it builds. */
+function trackingFactory(nativeExpiry: 'none' | 'prompt' | 'lagging' = 'none') {
+  const backend = new MemoryBackend();
+  const built: SessionStore<unknown>[] = [];
+  const factory: StoreFactory = {
+    name: 'memory',
+    capabilities: { nativeExpiry },
+    create: ({ namespace, clock, codec }) => {
+      const store = new MemoryStore<unknown>({
+        backend,
+        namespace,
+        clock,
+        codec,
+        pruneInterval: 0,
+      });
+      built.push(store);
+      return store;
+    },
+    raw: (_store, { namespace }) => memoryRaw(backend, namespace),
+  };
+  return { factory, built };
+}
+
+async function isClosed(store: SessionStore<unknown>): Promise<boolean> {
+  return store.get('k').then(
+    () => false,
+    (err: { code?: string }) => err.code === 'CLOSED',
+  );
+}
+
+describe('the checks', () => {
+  test('there are at least 60, with unique ids of the form concern/name', () => {
+    expect(checks.length).toBeGreaterThanOrEqual(60);
+    const ids = checks.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const check of checks)
+      expect(check.id).toMatch(new RegExp(`^${check.concern}/[a-z0-9-]+$`));
+  });
+
+  test('every rule of the contract is enforced by at least one check', () => {
+    const enforced = new Set(checks.map((c) => c.rule));
+    expect(Object.keys(RULES).filter((rule) => !enforced.has(rule as keyof typeof RULES))).toEqual(
+      [],
+    );
+  });
+
+  test('native-expiry checks apply only to backends that declare native expiry', () => {
+    const ids = (nativeExpiry: 'none' | 'prompt' | 'lagging') =>
+      selectChecks(trackingFactory(nativeExpiry).factory).map((c) => c.id);
+    expect(ids('none')).not.toContain('physical-removal/native-expiry-on-set');
+    expect(ids('none')).toContain('physical-removal/prune-removes-expired');
+    expect(ids('lagging')).toContain('physical-removal/native-expiry-on-set');
+    expect(ids('lagging')).not.toContain('physical-removal/prompt-native-removal');
+    expect(ids('lagging')).not.toContain('physical-removal/prune-removes-expired');
+    expect(ids('prompt')).toContain('physical-removal/prompt-native-removal');
+  });
+
+  test('a filter narrows by id substring, pattern or predicate', async () => {
+    const { factory } = trackingFactory();
+    expect((await runChecks(factory, { filter: 'cas-race/' })).map((r) => r.id)).toEqual([
+      'cas-race/one-winner-on-version',
+      'cas-race/one-winner-on-create',
+      'cas-race/concurrent-writes-distinct-versions',
+      'cas-race/chained-updates-lose-nothing',
+    ]);
+    expect(selectChecks(factory, /^lifecycle\/close-twice$/).map((c) => c.id)).toEqual([
+      'lifecycle/close-twice',
+    ]);
+    expect(selectChecks(factory, (c) => c.rule === 'CAS-3')).toHaveLength(4);
+  });
+});
+
+describe('running a check', () => {
+  test('closes every store it opened, also when the check fails', async () => {
+    const { factory, built } = trackingFactory();
+    const failing: Check = {
+      id: 'self/fails',
+      concern: 'self',
+      rule: 'CRUD',
+      title: 'fails after opening two stores',
+      async run(ctx) {
+        await ctx.open();
+        await ctx.open({ namespace: `${ctx.namespace}_b` });
+        throw new Error('deliberate');
+      },
+    };
+    const result = await executeCheck(factory, failing);
+    expect(result).toMatchObject({ id: 'self/fails', ok: false, error: { message: 'deliberate' } });
+    expect(built).toHaveLength(2);
+    for (const store of built) expect(await isClosed(store)).toBe(true);
+  });
+
+  test('a check that never finishes fails at its timeout and its stores are closed', async () => {
+    const { factory, built } = trackingFactory();
+    const hanging: Check = {
+      id: 'self/hangs',
+      concern: 'self',
+      rule: 'CRUD',
+      title: 'never resolves',
+      timeoutMs: 50,
+      async run(ctx) {
+        await ctx.open();
+        await new Promise(() => undefined);
+      },
+    };
+    const result = await executeCheck(factory, hanging);
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toMatch(/did not finish within 50 ms/);
+    expect(await isClosed(built[0] as SessionStore<unknown>)).toBe(true);
+  });
+
+  test('each check gets its own namespace and a fresh clock at the real time', async () => {
+    const seen: Array<{ namespace: string; now: number }> = [];
+    const probe: Check = {
+      id: 'self/probe',
+      concern: 'self',
+      rule: 'CRUD',
+      title: 'records its context',
+      async run(ctx) {
+        seen.push({ namespace: ctx.namespace, now: ctx.clock.now() });
+        ctx.clock.advance(3_600_000);
+      },
+    };
+    const { factory } = trackingFactory();
+    const before = Date.now();
+    await executeCheck(factory, probe);
+    await executeCheck(factory, probe);
+    expect(seen[0]?.namespace).not.toBe(seen[1]?.namespace);
+    for (const { namespace, now } of seen) {
+      expect(namespace).toMatch(/^[a-z0-9_]{1,64}$/);
+      expect(now).toBeGreaterThanOrEqual(before);
+      expect(now).toBeLessThanOrEqual(Date.now());
+    }
+  });
+});
+
+describe('helpers', () => {
+  test('FakeClock starts at the real time and moves only when told', () => {
+    const before = Date.now();
+    const clock = new FakeClock();
+    const start = clock.now();
+    expect(start).toBeGreaterThanOrEqual(before);
+    expect(clock.advance(1_000)).toBe(start + 1_000);
+    expect(clock.now()).toBe(start + 1_000);
+    expect(clock.set(42)).toBe(42);
+    const { now } = clock;
+    expect(now()).toBe(42);
+  });
+
+  test('randomKey gives distinct base64url keys', () => {
+    const keys = new Set(Array.from({ length: 100 }, randomKey));
+    expect(keys.size).toBe(100);
+    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  test('eventually retries until the function passes', async () => {
+    let calls = 0;
+    const value = await eventually(
+      () => {
+        calls++;
+        if (calls < 3) throw new Error('not yet');
+        return 'done';
+      },
+      1_000,
+      5,
+    );
+    expect(value).toBe('done');
+    expect(calls).toBe(3);
+  });
+
+  test('eventually rethrows the last error after the timeout, and tries once with 0', async () => {
+    let calls = 0;
+    await expect(
+      eventually(() => {
+        calls++;
+        throw new Error(`attempt ${calls}`);
+      }, 0),
+    ).rejects.toThrow('attempt 1');
+    expect(calls).toBe(1);
+    await expect(eventually(() => Promise.reject(new Error('never')), 60, 10)).rejects.toThrow(
+      'never',
+    );
+  });
+});

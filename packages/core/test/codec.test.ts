@@ -1,0 +1,158 @@
+// The codecs on their own: what they refuse, what they keep, and that decoding never
+// pollutes a prototype. Stores wrap their errors (SERIALIZE / CORRUPT); see store-kit.test.ts.
+import { describe, expect, test } from 'vitest';
+import { jsonCodec, richCodec } from '../src/codec.js';
+
+function circular(): Record<string, unknown> {
+  const data: Record<string, unknown> = { a: 1 };
+  data.self = { back: data };
+  return data;
+}
+
+/** An object with an own "__proto__" key, as JSON.parse makes them. */
+function withOwnProto(): Record<string, unknown> {
+  return JSON.parse('{"__proto__":{"polluted":true},"a":1}');
+}
+
+function expectUnpolluted(value: unknown): void {
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  expect((value as Record<string, unknown>).polluted).toBeUndefined();
+}
+
+describe('jsonCodec', () => {
+  test('round-trips plain JSON data', () => {
+    const data = {
+      s: 'ü🙂',
+      n: -1.5,
+      b: false,
+      z: null,
+      list: [1, { x: [] }],
+      nested: { deep: { er: 1 } },
+    };
+    expect(jsonCodec.decode(jsonCodec.encode(data))).toEqual(data);
+  });
+
+  test.each([
+    ['a function', { f: () => 1 }, /function at "f"/],
+    ['a symbol', { s: Symbol('s') }, /symbol at "s"/],
+    ['NaN', { n: Number.NaN }, /NaN at "n"/],
+    ['Infinity', { n: Number.POSITIVE_INFINITY }, /Infinity/],
+    ['-Infinity', { n: Number.NEGATIVE_INFINITY }, /-Infinity/],
+    ['a BigInt', { n: 1n }, /BigInt/],
+    ['a Map', { m: new Map() }, /Map at "m" needs richCodec/],
+    ['a Set', { s: new Set([1]) }, /Set at "s" needs richCodec/],
+    ['a circular structure', circular(), /circular/i],
+    ['an own __proto__ key', withOwnProto(), /__proto__/],
+    ['a nested own __proto__ key', { inner: withOwnProto() }, /__proto__/],
+    ['a function inside an array', { list: [1, () => 2] }, /function/],
+  ])('refuses %s with a TypeError', (_label, data, message) => {
+    expect(() => jsonCodec.encode(data)).toThrow(TypeError);
+    expect(() => jsonCodec.encode(data)).toThrow(message);
+  });
+
+  test('refuses data with no JSON text at all', () => {
+    expect(() => jsonCodec.encode(undefined)).toThrow(/no JSON representation/);
+  });
+
+  test('encodes a Date as its ISO string, as JSON.stringify does', () => {
+    const when = new Date('2024-01-02T03:04:05.006Z');
+    expect(jsonCodec.decode(jsonCodec.encode({ when }))).toEqual({
+      when: '2024-01-02T03:04:05.006Z',
+    });
+  });
+
+  test('drops __proto__ keys on decode, at the top, nested and in arrays', () => {
+    const data = jsonCodec.decode(
+      '{"__proto__":{"polluted":true},"a":{"__proto__":{"polluted":true},"b":1},"list":[{"__proto__":{"x":1},"c":2}]}',
+    );
+    expect(data).toEqual({ a: { b: 1 }, list: [{ c: 2 }] });
+    expectUnpolluted(data);
+    expectUnpolluted(data.a);
+    expectUnpolluted(data.list[0]);
+    expect(Object.hasOwn(data, '__proto__')).toBe(false);
+  });
+
+  test('keeps a "__proto__" that is only a value, not a key', () => {
+    expect(jsonCodec.decode('{"text":"__proto__"}')).toEqual({ text: '__proto__' });
+  });
+
+  test('throws a SyntaxError on text that is not JSON', () => {
+    expect(() => jsonCodec.decode('{"a":')).toThrow(SyntaxError);
+    expect(() => jsonCodec.decode('')).toThrow(SyntaxError);
+  });
+});
+
+describe('richCodec', () => {
+  test('round-trips Date, Map, Set, BigInt, RegExp and undefined, nested', () => {
+    const data = {
+      when: new Date('2024-02-29T00:00:00.000Z'),
+      map: new Map<unknown, unknown>([
+        ['k', new Set([1n, 2n])],
+        [1, { d: new Date(0) }],
+      ]),
+      set: new Set(['a', 'b']),
+      big: 2n ** 80n,
+      pattern: /ab+c/gi,
+      missing: undefined,
+      list: [new Date(1), undefined, 3],
+    };
+    const back = richCodec.decode(richCodec.encode(data));
+    expect(back).toEqual(data);
+    expect(back.when).toBeInstanceOf(Date);
+    expect(back.map).toBeInstanceOf(Map);
+    expect(back.pattern).toBeInstanceOf(RegExp);
+    expect(Object.hasOwn(back, 'missing')).toBe(true);
+  });
+
+  test('accepts the same object twice when it is not a cycle', () => {
+    const shared = { n: 1 };
+    expect(richCodec.decode(richCodec.encode({ a: shared, b: shared }))).toEqual({
+      a: { n: 1 },
+      b: { n: 1 },
+    });
+  });
+
+  test.each([
+    ['a function', { f: () => 1 }, /function/],
+    ['a symbol', { s: Symbol('s') }, /symbol/],
+    ['a circular structure', circular(), /circular/],
+    [
+      'a cycle through a Map',
+      (() => {
+        const map = new Map<string, unknown>();
+        map.set('self', { map });
+        return { map };
+      })(),
+      /circular/,
+    ],
+    ['an own __proto__ key', withOwnProto(), /__proto__/],
+  ])('refuses %s with a TypeError', (_label, data, message) => {
+    expect(() => richCodec.encode(data)).toThrow(TypeError);
+    expect(() => richCodec.encode(data)).toThrow(message);
+  });
+
+  test('drops __proto__ keys on decode, also inside Map values and Sets', () => {
+    const text =
+      '{"json":{"a":{"__proto__":{"polluted":true}},"m":[["k",{"__proto__":{"polluted":true},"v":1}]]},' +
+      '"meta":{"values":{"m":["map"]},"v":1}}';
+    const back = richCodec.decode(text);
+    expect(back).toEqual({ a: {}, m: new Map([['k', { v: 1 }]]) });
+    expectUnpolluted(back.a);
+    expectUnpolluted(back.m.get('k'));
+  });
+
+  test('a payload whose metadata targets __proto__ pollutes nothing', () => {
+    const text = '{"json":{"a":"x"},"meta":{"values":{"__proto__.polluted":["set"]}}}';
+    try {
+      richCodec.decode(text);
+    } catch {
+      // Refusing is fine; polluting is not.
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('throws on text that is not JSON', () => {
+    expect(() => richCodec.decode('not json')).toThrow();
+  });
+});

@@ -1,0 +1,140 @@
+// The manager checks of @sessions/conformance, run here on the MemoryStore (they prove the
+// manager), and run against broken variants (they prove the checks can fail).
+import { describe, expect, it } from 'vitest';
+import {
+  createManagerChecks,
+  type ManagerCheck,
+  managerChecks,
+} from '../../../conformance/src/manager-checks/index.js';
+import type { RawAccess, StoreFactory } from '../../../conformance/src/types.js';
+import {
+  createSessionManager,
+  MemoryBackend,
+  MemoryStore,
+  type SessionManagerOptions,
+  type SessionStore,
+} from '../../src/index.js';
+import { overrideStore } from './helpers.js';
+
+function memoryRaw(backend: MemoryBackend, namespace: string): RawAccess {
+  const entries = () => backend.namespaces.get(namespace) ?? new Map();
+  return {
+    read: async (key) => entries().get(key),
+    writePayload: async (key, payload, expiresAt) => {
+      backend
+        .entries(namespace)
+        .set(key, { encoded: payload, expiresAt, userId: undefined, version: 1 });
+    },
+    dump: async () => JSON.stringify([...entries()]),
+  };
+}
+
+/** A MemoryStore factory, optionally with a broken layer between the manager and the store. */
+function memoryFactory(
+  name: string,
+  wrap: (store: SessionStore<unknown>) => SessionStore<unknown> = (store) => store,
+): StoreFactory {
+  const backend = new MemoryBackend();
+  return {
+    name,
+    capabilities: { nativeExpiry: 'none' },
+    create: ({ namespace, clock }) =>
+      wrap(new MemoryStore<unknown>({ backend, namespace, clock, pruneInterval: 0 })),
+    raw: (_store, { namespace }) => memoryRaw(backend, namespace),
+  };
+}
+
+async function failing(checks: ManagerCheck[], factory: StoreFactory): Promise<string[]> {
+  const failed: string[] = [];
+  for (const check of checks) {
+    await check.run(factory).catch(() => failed.push(check.id));
+  }
+  return failed;
+}
+
+describe('manager checks on the MemoryStore', () => {
+  const factory = memoryFactory('memory');
+  for (const check of managerChecks) {
+    it(`[${check.id}] ${check.title}`, () => check.run(factory));
+  }
+
+  it('leave the namespaces they used empty', async () => {
+    const backend = new MemoryBackend();
+    const tracked: StoreFactory = {
+      name: 'tracked',
+      capabilities: { nativeExpiry: 'none' },
+      create: ({ namespace, clock }) => new MemoryStore<unknown>({ backend, namespace, clock }),
+      raw: (_store, { namespace }) => memoryRaw(backend, namespace),
+    };
+    await failing(createManagerChecks({ increments: 20, inFlight: 5 }), tracked);
+    expect([...backend.namespaces.values()].every((entries) => entries.size === 0)).toBe(true);
+    expect(backend.namespaces.size).toBeGreaterThan(5);
+  });
+});
+
+describe('manager checks fail on broken variants', () => {
+  const small = { increments: 200, inFlight: 20 };
+
+  it('a store that ignores ifVersion fails the lost-update, stale-save and race checks', async () => {
+    const broken = memoryFactory('ignores-ifVersion', (store) =>
+      overrideStore(store, { set: (key, record) => store.set(key, record) }),
+    );
+    const failed = await failing(createManagerChecks(small), broken);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'manager/update-no-lost-increments',
+        'manager/destroy-then-stale-save',
+        'manager/slow-request-after-logout',
+        'manager/save-race-conflict',
+        'manager/regenerate',
+      ]),
+    );
+  });
+
+  it('a store whose deleteByUser ignores except fails destroy-all-except', async () => {
+    const broken = memoryFactory('ignores-except', (store) =>
+      overrideStore(store, { deleteByUser: (userId) => store.deleteByUser(userId) }),
+    );
+    expect(await failing(createManagerChecks(small), broken)).toEqual([
+      'manager/destroy-all-except',
+    ]);
+  });
+
+  it('a store that plants a record under every key it misses fails the fixation check', async () => {
+    const broken = memoryFactory('adopts-keys', (store) =>
+      overrideStore(store, {
+        get: async (key) => {
+          const found = await store.get(key);
+          if (found === undefined)
+            await store.set(key, { data: { adopted: true }, expiresAt: Date.now() + 60_000 });
+          return found;
+        },
+      }),
+    );
+    expect(await failing(createManagerChecks(small), broken)).toContain('manager/fixation');
+  });
+
+  it('a manager that stores tokens in the clear fails the hashed-at-rest check', async () => {
+    const failed = await failing(
+      createManagerChecks({ ...small, managerOptions: { hashTokens: false } }),
+      memoryFactory('plain'),
+    );
+    expect(failed).toEqual(['manager/hashed-at-rest']);
+  });
+
+  it('a manager that ignores its configured limits fails both timeout checks', async () => {
+    const lax: ManagerCheck[] = createManagerChecks({
+      ...small,
+      createManager: <D>(options: SessionManagerOptions) =>
+        createSessionManager<D>({
+          ...options,
+          idleTimeout: 100 * (options.idleTimeout ?? 1),
+          absoluteTimeout: 1e12,
+        }),
+    });
+    const failed = await failing(lax, memoryFactory('lax'));
+    expect(failed).toEqual(
+      expect.arrayContaining(['manager/idle-timeout', 'manager/absolute-timeout']),
+    );
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Options of the DynamoDB store, and the client settings that keep every request bounded.
+ */
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { BaseStoreOptions, SessionData } from '@sessions/core';
+
+/** The package name every error of this store carries as `source`. */
+export const SOURCE = '@sessions/dynamodb';
+
+/** The default table name. */
+export const DEFAULT_TABLE_NAME = 'sessions';
+/** The default name of the global secondary index that serves the user index. */
+export const DEFAULT_USER_INDEX_NAME = 'uid-index';
+/** The default bound of one request, in ms. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
+/** The default bound of `ensureTable()` waiting for the table and its index to become ACTIVE. */
+export const DEFAULT_TABLE_WAIT_TIMEOUT_MS = 120_000;
+
+/**
+ * Options of {@link DynamoDBStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new DynamoDBStore({ client, tableName: 'app-sessions', namespace: 'web' });
+ * ```
+ */
+export interface DynamoDBStoreOptions<D = SessionData> extends BaseStoreOptions<D> {
+  /**
+   * Your client. The store never destroys it. Give it bounded settings, e.g.
+   * `new DynamoDBClient(boundedClientConfig({ region }))`; the store bounds every request with
+   * `operationTimeout` (and cancels it) whatever the client does.
+   */
+  client?: DynamoDBClient;
+  /**
+   * Settings for a client the store creates (and destroys on `close()`) when `client` is not
+   * given: `region`, `endpoint`, `credentials`... Bounded retries and timeouts are added
+   * unless you set them (see {@link boundedClientConfig}).
+   */
+  clientConfig?: DynamoDBClientConfig;
+  /** The table (default `"sessions"`); several namespaces share one table. */
+  tableName?: string;
+  /** The global secondary index on `uid` that serves the user index (default `"uid-index"`). */
+  userIndexName?: string;
+  /**
+   * Create the table, its index and its TTL setting on first use when they are missing
+   * (default `true`). Set `false` when the table is managed as code: the store then never calls
+   * a control-plane API by itself (`ensureTable()` still works when called).
+   */
+  createTable?: boolean;
+  /** The most one request may take, retries included, before `UNAVAILABLE` (default 2000 ms). */
+  operationTimeout?: number;
+  /** How long `ensureTable()` waits for the table and its index to become ACTIVE (default 120 s). */
+  tableWaitTimeout?: number;
+}
+
+/**
+ * A client config with bounded retries and timeouts, for a `DynamoDBClient` that serves a
+ * session store: at most 2 attempts (the retry helps with fast failures: a refused
+ * connection, a throttled or 5xx answer), and connection and request timeouts of
+ * `operationTimeout`. The SDK counts the wait for a free socket (50 per client by default) in
+ * its connection timeout, so a shorter one fails requests under bursts that the store's own
+ * deadline would have served. Settings you pass win.
+ *
+ * @example
+ * ```ts
+ * const client = new DynamoDBClient(boundedClientConfig({ region: 'eu-west-1' }));
+ * ```
+ */
+export function boundedClientConfig(
+  config: DynamoDBClientConfig = {},
+  operationTimeout = DEFAULT_OPERATION_TIMEOUT_MS,
+): DynamoDBClientConfig {
+  return {
+    maxAttempts: 2,
+    ...config,
+    requestHandler: config.requestHandler ?? {
+      connectionTimeout: operationTimeout,
+      requestTimeout: operationTimeout,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+/** Table and index names DynamoDB accepts: 3–255 of `a-z A-Z 0-9 _ - .`. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** Throw a TypeError for a table or index name DynamoDB would refuse. */
+export function assertTableName(name: string, what: string): void {
+  if (!TABLE_NAME.test(name)) {
+    throw new TypeError(`[${SOURCE}] ${what} must be 3 to 255 characters of a-z A-Z 0-9 _ - .`);
+  }
+}
+
+/** Throw a TypeError unless `ms` is a positive integer. */
+export function assertPositiveMs(ms: number, what: string): void {
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new TypeError(`[${SOURCE}] ${what} must be a positive integer of milliseconds`);
+  }
+}

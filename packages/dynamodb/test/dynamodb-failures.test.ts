@@ -1,0 +1,82 @@
+// Failure behaviour: a hung request is cancelled at the deadline; the emulator killed and
+// restarted (in memory: the table is gone) is survived by the same store instance.
+import { createServer, type Socket } from 'node:net';
+import { isSessionError, type SessionStore } from '@sessions/core';
+import { startDynamoLocal } from '@sessions/test-services/dynamodb';
+import { describe, expect, test } from 'vitest';
+import { DynamoDBStore } from '../src/index.js';
+import { endpoint, testClientConfig, watchUnhandledRejections } from './support.js';
+
+/** Assert that `action` rejects with UNAVAILABLE (with a cause) within `boundMs`. */
+async function expectUnavailableWithin(boundMs: number, action: () => Promise<unknown>) {
+  const started = Date.now();
+  const err = await action().then(
+    (value) => new Error(`resolved to ${JSON.stringify(value)}`),
+    (e: unknown) => e,
+  );
+  const elapsed = Date.now() - started;
+  expect(isSessionError(err, 'UNAVAILABLE'), String(err)).toBe(true);
+  expect((err as Error).cause).toBeDefined();
+  expect(elapsed).toBeLessThanOrEqual(boundMs);
+  return err as Error;
+}
+
+/** Every contract operation, once. */
+const everyOperation = (store: SessionStore) => [
+  () => store.get('k'),
+  () => store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000 }),
+  () => store.touch('k', Date.now() + 60_000),
+  () => store.delete('k'),
+  () => store.listByUser('u'),
+  () => store.deleteByUser('u'),
+];
+
+describe.skipIf(!endpoint)('failures', () => {
+  test('a request to a server that never answers is cancelled at operationTimeout', async () => {
+    const sockets = new Set<Socket>();
+    let closed = 0;
+    const hung = createServer((socket) => {
+      sockets.add(socket);
+      // Read (and drop) what arrives, or the end of the connection would never be noticed.
+      socket.resume();
+      socket.on('close', () => closed++);
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as { port: number };
+    const store = new DynamoDBStore({
+      clientConfig: testClientConfig({ endpoint: `http://127.0.0.1:${port}` }),
+      operationTimeout: 300,
+    });
+    const err = await expectUnavailableWithin(1000, () => store.get('k'));
+    expect((err.cause as Error).name).toBe('TimeoutError');
+    // The abort really cancelled the request: the client closed its connection.
+    await expect.poll(() => closed, { timeout: 2000 }).toBeGreaterThan(0);
+    await store.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => hung.close(resolve));
+  });
+
+  test('killed emulator: UNAVAILABLE within 2 s; restarted empty: the same store recreates the table', async () => {
+    const unhandled = watchUnhandledRejections();
+    const server = await startDynamoLocal();
+    try {
+      const store = new DynamoDBStore({ clientConfig: testClientConfig({ endpoint: server.url }) });
+      await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000, userId: 'u' });
+      await server.kill();
+      for (const operation of everyOperation(store)) await expectUnavailableWithin(2000, operation);
+      // A store created and first used while the server is down.
+      const late = new DynamoDBStore({ clientConfig: testClientConfig({ endpoint: server.url }) });
+      await expectUnavailableWithin(2000, () => late.get('k'));
+      await server.restart();
+      const back = Date.now();
+      await store.set('k', { data: { n: 2 }, expiresAt: Date.now() + 60_000 });
+      console.log(`first write after the restart (table recreated): ${Date.now() - back} ms`);
+      expect((await store.get('k'))?.data).toEqual({ n: 2 });
+      expect(await late.get('k')).toMatchObject({ data: { n: 2 }, version: 1 });
+      await Promise.all([store.close(), late.close()]);
+      expect(unhandled.stop()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,13 @@
+// Starts FerretDB (or uses MONGODB_URL) once for the whole test run.
+import { setupMongo } from '@sessions/test-services/ferretdb';
+import type { TestProject } from 'vitest/node';
+import type {} from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The MongoDB-wire server the tests use; undefined when none could run here. */
+    mongoUrl: string | undefined;
+  }
+}
+
+export default (project: TestProject) => setupMongo(project);

@@ -1,0 +1,84 @@
+/**
+ * What the MongoDB tests share: a client on the test server, the expiry mode that server
+ * supports, raw access to the documents, and a store factory for the conformance suite.
+ */
+import type { RawAccess, StoreCapabilities, StoreFactoryContext } from '@sessions/conformance';
+import { detectMongoServer, type MongoServerInfo } from '@sessions/test-services/ferretdb';
+import { BSON, type Collection, MongoClient, type MongoClientOptions } from 'mongodb';
+import { inject } from 'vitest';
+import { type MongoStoreOptions, MongoStore, type SessionDocument } from '../src/index.js';
+
+/** The test server's URL, or undefined when no server could run here. */
+export const mongoUrl = inject('mongoUrl');
+
+/** What the test server is (FerretDB 1.x: prune mode; MongoDB: ttl-index mode). */
+export const serverInfo: MongoServerInfo | undefined = mongoUrl ? await detectMongoServer(mongoUrl) : undefined;
+
+/** The database every test uses; namespaces and collections keep tests apart. */
+export const TEST_DB = 'sessions_test';
+
+/** A client for tests: fails fast, notices a restarted server quickly. */
+export function testClient(url = mongoUrl as string, options: MongoClientOptions = {}): MongoClient {
+  return new MongoClient(url, {
+    serverSelectionTimeoutMS: 2000,
+    heartbeatFrequencyMS: 500,
+    ...options,
+  });
+}
+
+/** The conformance capabilities of a store in `mode` on this server. */
+export function capabilitiesFor(mode: 'ttl-index' | 'prune'): StoreCapabilities {
+  // With a TTL index MongoDB deletes within about a minute; prune() stays available.
+  return mode === 'prune' ? { nativeExpiry: 'none' } : { nativeExpiry: 'lagging', prune: true };
+}
+
+/**
+ * Raw access to one namespace's documents, bypassing the store. The layout is spelled out
+ * here on purpose (not imported), so the tests pin what the README documents.
+ */
+export function mongoRaw(collection: Collection<SessionDocument>, namespace: string, nativeExpiry: boolean): RawAccess {
+  const id = (key: string) => `${namespace}/${key}`;
+  const raw: RawAccess = {
+    async read(key) {
+      return (await collection.findOne({ _id: id(key) })) ?? undefined;
+    },
+    async writePayload(key, payload, expiresAt) {
+      await collection.replaceOne(
+        { _id: id(key) },
+        { namespace, data: payload, expiresAt: new Date(expiresAt), version: 1 },
+        { upsert: true },
+      );
+    },
+    async dump() {
+      return BSON.EJSON.stringify(await collection.find({ namespace }).toArray(), { relaxed: false });
+    },
+  };
+  if (nativeExpiry) {
+    // With the TTL index, the document's expiresAt is what the server expires it by.
+    raw.nativeExpiresAt = async (key) => {
+      const doc = await collection.findOne({ _id: id(key) });
+      return doc?.expiresAt instanceof Date ? doc.expiresAt.getTime() : undefined;
+    };
+  }
+  return raw;
+}
+
+/** A store on `client` for the suite's context, with test-friendly defaults. */
+export function storeFor(
+  client: MongoClient,
+  context: StoreFactoryContext,
+  options: Partial<MongoStoreOptions<unknown>> = {},
+): MongoStore<unknown> {
+  const { namespace, clock, codec } = context;
+  return new MongoStore<unknown>({
+    client,
+    dbName: TEST_DB,
+    namespace,
+    clock,
+    ...(codec ? { codec } : {}),
+    expiryMode: serverInfo?.expiryMode ?? 'prune',
+    // The suite calls prune() itself; a timer would race its checks.
+    pruneInterval: 0,
+    ...options,
+  });
+}

@@ -1,0 +1,16 @@
+import { makePayload } from '@sessions/bench';
+import { Redis } from 'ioredis';
+import { RedisStore } from './src/index.js';
+const url = process.argv[2]!;
+const which = process.argv[3]!;
+const store = new RedisStore({ url, namespace: 'prof' });
+const client = new Redis(url);
+const payload = makePayload(1024);
+const exp = () => Date.now() + 3600_000;
+const ops = 200000; let i = 0;
+const fn = which === 'set' ? (k: string) => store.set(k, { data: payload, expiresAt: exp() }) : which === 'get' ? (k: string) => store.get(k) : (k: string) => client.set(k, JSON.stringify(payload), 'PXAT', exp());
+for (let j = 0; j < 1000; j++) await store.set(`k${j}`, { data: payload, expiresAt: exp() });
+const t0 = performance.now();
+await Promise.all(Array.from({ length: 64 }, async () => { while (i < ops) { await fn(`k${i++ % 1000}`); } }));
+console.log(which, Math.round(ops / (performance.now() - t0) * 1000), 'ops/s');
+await store.close(); client.disconnect();

@@ -1,0 +1,15 @@
+/**
+ * `@sessions/redis`: a session store on Redis (standalone or Cluster) through ioredis.
+ *
+ * @example
+ * ```ts
+ * import { RedisStore } from '@sessions/redis';
+ * const store = new RedisStore({ url: process.env.REDIS_URL, namespace: 'shop' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
+export type { RedisStoreOptions } from './options.js';
+export { boundedClusterOptions, boundedRedisOptions, DEFAULT_OPERATION_TIMEOUT } from './options.js';
+export { RedisStore } from './redis-store.js';

@@ -1,0 +1,313 @@
+/**
+ * The Redis session store: one hash per session, a sorted set per user and bucket as the user
+ * index, Lua scripts for every write, the application clock for every visibility decision.
+ */
+import { once } from 'node:events';
+import {
+  ConflictError,
+  CorruptError,
+  type DeleteByUserOptions,
+  decodeData,
+  encodeData,
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+  type SessionData,
+  type SessionError,
+  type SessionRecord,
+  type SessionStore,
+  type SetOptions,
+  type SetResult,
+  StoreLifecycle,
+  type StoredSession,
+  toSessionError,
+  UnavailableError,
+  withDeadline,
+  assertValidExpiresAt,
+  assertValidKey,
+  assertValidSet,
+  assertValidUserId,
+} from '@sessions/core';
+import type { Cluster, Redis } from 'ioredis';
+import { type Connection, openConnection, scanTargets } from './connection.js';
+import { formatExpiresAt, parseEnvelope } from './envelope.js';
+import { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
+import { DEFAULT_OPERATION_TIMEOUT, type RedisStoreOptions } from './options.js';
+import {
+  DELETE_SCRIPT,
+  DELETE_USER_SCRIPT,
+  LIST_SCRIPT,
+  type LuaScript,
+  runScript,
+  SET_SCRIPT,
+  TOUCH_SCRIPT,
+} from './scripts.js';
+
+/** The name every error of this package carries as `source`. */
+const SOURCE = '@sessions/redis';
+/** Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default). */
+const REDIS_VALUE_LIMIT = 512 * 1024 * 1024;
+/** Keys per SCAN page when clearing a namespace. */
+const SCAN_COUNT = 1000;
+
+/**
+ * A {@link SessionStore} on Redis (standalone or Cluster) through ioredis.
+ *
+ * `get` is one HMGET; `set`, `touch` and `delete` are one EVALSHA each, atomic with the user
+ * index. Visibility is decided by the store's `clock`; Redis's own expiry (PEXPIREAT at
+ * `expiresAt`) only removes what is already invisible.
+ *
+ * @example
+ * ```ts
+ * import { RedisStore } from '@sessions/redis';
+ * const store = new RedisStore({ url: 'redis://127.0.0.1:6379', namespace: 'shop' });
+ * const { version } = await store.set('k1', { data: { cart: [] }, expiresAt: Date.now() + 60_000, userId: 'u1' });
+ * await store.get('k1'); // { data: { cart: [] }, expiresAt, userId: 'u1', version: 1 }
+ * await store.close();
+ * ```
+ */
+export class RedisStore<D = SessionData> implements SessionStore<D> {
+  readonly maxPayloadBytes: number;
+  /** Where this store's records live (see the README, "Layout in the backend"). */
+  readonly layout: KeyLayout;
+  /** The bound on one operation, in ms. */
+  readonly operationTimeout: number;
+  readonly #opts: ResolvedStoreOptions<D>;
+  readonly #connection: Connection;
+  readonly #lifecycle = new StoreLifecycle(SOURCE);
+
+  constructor(options: RedisStoreOptions<D>) {
+    this.#opts = resolveStoreOptions(options, SOURCE, REDIS_VALUE_LIMIT);
+    this.maxPayloadBytes = this.#opts.maxPayloadBytes;
+    this.operationTimeout = options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT;
+    if (!Number.isFinite(this.operationTimeout) || this.operationTimeout <= 0) {
+      throw new TypeError(`[${SOURCE}] operationTimeout must be a positive number of ms`);
+    }
+    const buckets = options.buckets ?? DEFAULT_BUCKETS;
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS) {
+      throw new TypeError(`[${SOURCE}] buckets must be an integer from 1 to ${MAX_BUCKETS}`);
+    }
+    this.layout = new KeyLayout(this.#opts.namespace, buckets);
+    this.#connection = openConnection(options, this.operationTimeout, SOURCE);
+  }
+
+  /** The ioredis client in use (yours, or the one the store created). */
+  get client(): Redis | Cluster {
+    return this.#connection.client;
+  }
+
+  async get(key: string): Promise<SessionRecord<D> | undefined> {
+    this.#lifecycle.assertOpen();
+    assertValidKey(key, SOURCE);
+    const client = this.#connection.client;
+    const text = await this.#call('get', () => client.get(this.layout.sessionKey(key)));
+    return text === null ? undefined : this.#toRecord(key, text);
+  }
+
+  async set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
+    this.#lifecycle.assertOpen();
+    const ifVersion = options?.ifVersion;
+    assertValidSet<D>(key, record, ifVersion, SOURCE);
+    const data = encodeData(this.#opts, record.data);
+    const tag = this.layout.tagOf(key);
+    const sessionKey = `${tag}:s:${key}`;
+    const { expiresAt, userId } = record;
+    const keys = userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
+    const now = this.#opts.clock();
+    const args = [tag, now, ifVersion ?? '', data, formatExpiresAt(expiresAt), userId ?? '', key, ttl(expiresAt, now)];
+    const version = await this.#script('set', SET_SCRIPT, keys, args);
+    if (version === -1) throw new ConflictError(SOURCE);
+    return { version: version as number };
+  }
+
+  async touch(key: string, expiresAt: number): Promise<boolean> {
+    this.#lifecycle.assertOpen();
+    assertValidKey(key, SOURCE);
+    assertValidExpiresAt(expiresAt, SOURCE);
+    const tag = this.layout.tagOf(key);
+    const now = this.#opts.clock();
+    const args = [tag, now, formatExpiresAt(expiresAt), key, ttl(expiresAt, now)];
+    return (await this.#script('touch', TOUCH_SCRIPT, [`${tag}:s:${key}`], args)) === 1;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.#lifecycle.assertOpen();
+    assertValidKey(key, SOURCE);
+    const tag = this.layout.tagOf(key);
+    const args = [tag, this.#opts.clock(), key];
+    return (await this.#script('delete', DELETE_SCRIPT, [`${tag}:s:${key}`], args)) === 1;
+  }
+
+  async listByUser(userId: string): Promise<Array<StoredSession<D>>> {
+    this.#lifecycle.assertOpen();
+    assertValidUserId(userId, SOURCE);
+    const replies = await this.#perBucketGroup('listByUser', LIST_SCRIPT, userId, [this.#opts.clock(), userId]);
+    const sessions: Array<StoredSession<D>> = [];
+    for (const reply of replies) {
+      const flat = reply as string[];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const key = flat[i] as string;
+        const record = this.#toRecord(key, flat[i + 1] as string);
+        if (record) sessions.push({ key, record });
+      }
+    }
+    return sessions;
+  }
+
+  async deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number> {
+    this.#lifecycle.assertOpen();
+    assertValidUserId(userId, SOURCE);
+    const except = options?.except;
+    if (except !== undefined) assertValidKey(except, SOURCE);
+    const args = [this.#opts.clock(), userId, except ?? ''];
+    const counts = await this.#perBucketGroup('deleteByUser', DELETE_USER_SCRIPT, userId, args);
+    return counts.reduce<number>((sum, count) => sum + Number(count), 0);
+  }
+
+  /**
+   * Every live session of this namespace: SCAN on the server (on every master of a cluster),
+   * then one MGET per hash slot and page. A full scan: for admin views, not the hot path.
+   */
+  async list(): Promise<Array<StoredSession<D>>> {
+    this.#lifecycle.assertOpen();
+    const client = this.#connection.client;
+    const sessions: Array<StoredSession<D>> = [];
+    await this.#scanNamespace('list', async (bySlot) => {
+      const reads = [...bySlot].map(async ([tag, redisKeys]) => {
+        const sessionKeys = redisKeys.filter((redisKey) => redisKey.startsWith(`${tag}:s:`));
+        if (sessionKeys.length === 0) return;
+        const texts = await client.mget(...sessionKeys);
+        texts.forEach((text, i) => {
+          const key = (sessionKeys[i] as string).slice(tag.length + 3);
+          const record = text === null ? undefined : this.#toRecord(key, text);
+          if (record) sessions.push({ key, record });
+        });
+      });
+      await Promise.all(reads);
+    });
+    return sessions;
+  }
+
+  /**
+   * Remove every key of this namespace: SCAN (never KEYS) on the server, or on every master of
+   * a cluster, and UNLINK what matches, one hash slot per call.
+   */
+  async clear(): Promise<void> {
+    this.#lifecycle.assertOpen();
+    const client = this.#connection.client;
+    await this.#scanNamespace('clear', async (bySlot) => {
+      await Promise.all([...bySlot.values()].map((redisKeys) => client.unlink(...redisKeys)));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.#lifecycle.close() || !this.#connection.owned) return;
+    const client = this.#connection.client;
+    try {
+      await withDeadline(client.quit(), this.operationTimeout, SOURCE, 'close');
+    } catch {
+      // Redis is unreachable, so there is nobody to say goodbye to; disconnect() below
+      // releases the sockets and timers either way, which is all close() promises.
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /**
+   * Run `work` bounded by `operationTimeout` and turn any failure into a typed error. While the
+   * client is reconnecting (Redis known to be unreachable) it fails at once instead of queueing.
+   */
+  #call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const connection = this.#connection;
+    if (connection.client.status === 'reconnecting') {
+      const cause = connection.lastError ?? new Error('the ioredis client is reconnecting');
+      return Promise.reject(
+        new UnavailableError(SOURCE, `${operation} failed: Redis is unreachable (${cause.message})`, { cause }),
+      );
+    }
+    return withDeadline(work(), this.operationTimeout, SOURCE, operation).catch((err: unknown) => {
+      throw typedError(err, operation);
+    });
+  }
+
+  #script(operation: string, script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    return this.#call(operation, () => runScript(this.#connection.client, script, keys, args));
+  }
+
+  /**
+   * Run a per-user script over every bucket: in one call on a single server, one call per
+   * bucket (all in flight at once) on a cluster, where each bucket is its own slot.
+   */
+  #perBucketGroup(
+    operation: string,
+    script: LuaScript,
+    userId: string,
+    args: Array<string | number>,
+  ): Promise<unknown[]> {
+    const tags = this.layout.tags;
+    const groups = this.#connection.isCluster ? tags.map((tag) => [tag]) : [tags];
+    const client = this.#connection.client;
+    const calls = () =>
+      groups.map((group) =>
+        runScript(
+        client,
+        script,
+          group.map((tag) => this.layout.userIndexKey(tag, userId)),
+          [...args, ...group],
+        ),
+      );
+    return this.#call(operation, () => Promise.all(calls()));
+  }
+
+  /**
+   * SCAN every key of this namespace (on every master of a cluster), page by page, grouped by
+   * hash tag, so that `onPage` can use multi-key commands without crossing slots. Each call
+   * is bounded by `operationTimeout`; a large namespace takes several.
+   */
+  async #scanNamespace(operation: string, onPage: (bySlot: Map<string, string[]>) => Promise<void>): Promise<void> {
+    if (this.#connection.isCluster) await this.#clusterReady(operation);
+    for (const node of scanTargets(this.#connection)) {
+      let cursor = '0';
+      do {
+        const [next, found] = await this.#call(operation, () =>
+          node.scan(cursor, 'MATCH', this.layout.scanPattern, 'COUNT', SCAN_COUNT),
+        );
+        cursor = next;
+        const bySlot = new Map<string, string[]>();
+        for (const redisKey of found) {
+          const tag = this.layout.owns(redisKey);
+          if (tag !== undefined) bySlot.set(tag, [...(bySlot.get(tag) ?? []), redisKey]);
+        }
+        if (bySlot.size > 0) await this.#call(operation, () => onPage(bySlot));
+      } while (cursor !== '0');
+    }
+  }
+
+  /** Wait (bounded) until a cluster client knows its masters, so SCAN reaches all of them. */
+  async #clusterReady(operation: string): Promise<void> {
+    const cluster = this.#connection.client as Cluster;
+    if (cluster.status === 'ready') return;
+    await this.#call(operation, () => once(cluster, 'ready', { signal: AbortSignal.timeout(this.operationTimeout) }));
+  }
+
+  /** The record from its stored text, or undefined if expired by the clock. */
+  #toRecord(key: string, text: string): SessionRecord<D> | undefined {
+    const { expiresAt, version, userId, data } = parseEnvelope(text, key, SOURCE);
+    if (expiresAt <= this.#opts.clock()) return undefined;
+    const record: SessionRecord<D> = { data: decodeData(this.#opts, data, key), expiresAt, version };
+    if (userId !== undefined) record.userId = userId;
+    return record;
+  }
+}
+
+/** The native lifetime of a record: what the application's clock says is left of it. */
+function ttl(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil(expiresAt - now));
+}
+
+/** A driver failure as a typed error: a key of another Redis type is corrupt data, not an outage. */
+function typedError(err: unknown, operation: string): SessionError {
+  if (err instanceof Error && err.message.startsWith('WRONGTYPE')) {
+    return new CorruptError(SOURCE, `${operation}: a key of this namespace holds another Redis type`, { cause: err });
+  }
+  return toSessionError(err, SOURCE, operation);
+}

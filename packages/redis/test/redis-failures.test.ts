@@ -1,0 +1,148 @@
+// Failure behaviour: while Redis is down (or silent) every operation rejects with UNAVAILABLE
+// within the bound, never resolves as if it worked, and the same store recovers by itself.
+import { createServer, type Server, type Socket } from 'node:net';
+import { isSessionError, type SessionError } from '@sessions/core';
+import type { RunningServer } from '@sessions/test-services';
+import { pingRedis, redisInstalled, startRedis } from '@sessions/test-services/redis';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { RedisStore, type RedisStoreOptions } from '../src/index.js';
+
+const inAnHour = () => Date.now() + 3_600_000;
+
+/** Every operation of the contract against `store`, each expected to fail. */
+function everyOperation(store: RedisStore): Array<[string, () => Promise<unknown>]> {
+  return [
+    ['get', () => store.get('k')],
+    ['set', () => store.set('k', { data: { lost: true }, expiresAt: inAnHour(), userId: 'u' })],
+    ['touch', () => store.touch('k', inAnHour())],
+    ['delete', () => store.delete('k')],
+    ['listByUser', () => store.listByUser('u')],
+    ['deleteByUser', () => store.deleteByUser('u')],
+    ['clear', () => store.clear()],
+  ];
+}
+
+/** Assert that `work` rejects with UNAVAILABLE (with a cause) within `boundMs`. */
+async function expectUnavailableWithin(boundMs: number, what: string, work: () => Promise<unknown>) {
+  const started = Date.now();
+  const outcome = await work().then(
+    (value) => ({ resolved: value }),
+    (err: unknown) => ({ rejected: err }),
+  );
+  const took = Date.now() - started;
+  expect(outcome, `${what} must not succeed while Redis is down`).toHaveProperty('rejected');
+  const err = (outcome as { rejected: unknown }).rejected;
+  expect(isSessionError(err, 'UNAVAILABLE'), `${what} rejected with ${String(err)}`).toBe(true);
+  expect((err as SessionError).source).toBe('@sessions/redis');
+  expect(took, `${what} took ${took} ms`).toBeLessThanOrEqual(boundMs);
+}
+
+/** Poll `work` until it succeeds; resolve to how long that took after `since`. */
+async function recoveredAfter(since: number, work: () => Promise<unknown>): Promise<number> {
+  for (;;) {
+    try {
+      await work();
+      return Date.now() - since;
+    } catch (err) {
+      if (Date.now() - since > 5000) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)', () => {
+  let server: RunningServer;
+  const stores: RedisStore[] = [];
+  const open = (options: RedisStoreOptions) => {
+    const store = new RedisStore(options);
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    // A test that failed half-way may leave the server down; the next one needs it up.
+    await pingRedis(server.url).catch(() => server.restart());
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('a killed server: every operation rejects with UNAVAILABLE within the bound; then the same store recovers', async () => {
+    const store = open({ url: server.url, namespace: 'killed', operationTimeout: 1000 });
+    await store.set('k', { data: { before: true }, expiresAt: inAnHour() });
+    await server.kill('SIGKILL');
+    for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(1500, name, work);
+    await server.restart();
+    const restarted = Date.now();
+    expect(await recoveredAfter(restarted, () => store.get('k'))).toBeLessThanOrEqual(1000);
+    // Persistence is off: the restarted server is empty, and the failed set stored nothing.
+    expect(await store.get('k')).toBeUndefined();
+    expect(await store.set('k', { data: { after: true }, expiresAt: inAnHour() })).toEqual({ version: 1 });
+  });
+
+  test('a store created and first used while the server is down fails fast, then works', async () => {
+    await server.kill('SIGKILL');
+    const store = open({ url: server.url, namespace: 'born-down', operationTimeout: 1000 });
+    for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(1500, name, work);
+    await server.restart();
+    expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThanOrEqual(1000);
+  });
+
+  test("a caller's client without any timeout is still bounded by operationTimeout", async () => {
+    // ioredis defaults: no commandTimeout, 20 retries per request (many seconds).
+    const client = new Redis(server.url);
+    client.on('error', () => {});
+    try {
+      const store = open({ client, namespace: 'own-client', operationTimeout: 300 });
+      await store.set('k', { data: {}, expiresAt: inAnHour() });
+      await server.kill('SIGKILL');
+      for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(800, name, work);
+      await server.restart();
+      expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThan(5000);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  test('close() of a store whose server is down resolves promptly', async () => {
+    const store = open({ url: server.url, namespace: 'closing', operationTimeout: 500 });
+    await store.get('k');
+    await server.kill('SIGKILL');
+    const started = Date.now();
+    await store.close();
+    expect(Date.now() - started).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('a server that accepts connections but never answers', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  let port = 0;
+
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    port = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  test('every operation rejects with UNAVAILABLE within operationTimeout, never hangs', async () => {
+    const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, namespace: 'silent', operationTimeout: 300 });
+    try {
+      for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(800, name, work);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,10 @@
+import { forkFixture } from '../test/support/fork.js';
+import { rmSync } from 'node:fs';
+const file = '/tmp/sq/mp.db';
+for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+const ws = Array.from({ length: 4 }, () => forkFixture('cas-worker.mjs', [file, '500', '10']));
+await Promise.all(ws.map((w) => w.next('ready')));
+const t = performance.now();
+for (const w of ws) w.child.send('go');
+const r = await Promise.all(ws.map((w) => w.next('done')));
+console.log(performance.now() - t, r.map((x: any) => [x.conflicts, x.errors.length]));

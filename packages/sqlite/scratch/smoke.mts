@@ -1,0 +1,16 @@
+import { SqliteStore } from '../src/index.js';
+const store = new SqliteStore({ database: '/tmp/sq/smoke.db', pruneInterval: 0 });
+const now = Date.now();
+console.log(await store.set('a', { data: { x: 1 }, expiresAt: now + 1000, userId: 'u' }));
+console.log(await store.set('a', { data: { x: 2 }, expiresAt: now + 1000, userId: 'u' }));
+console.log(await store.get('a'));
+console.log(await store.set('a', { data: { x: 3 }, expiresAt: now + 1000 }, { ifVersion: 2 }));
+await store.set('a', { data: { x: 3 }, expiresAt: now + 1000 }, { ifVersion: 2 }).catch(e => console.log(e.code));
+await store.set('b', { data: { x: 3 }, expiresAt: now + 1000 }, { ifVersion: 0 }).then(console.log);
+await store.set('b', { data: { x: 3 }, expiresAt: now + 1000 }, { ifVersion: 0 }).catch(e => console.log(e.code));
+console.log(await store.touch('b', now + 5000), await store.delete('b'), await store.delete('b'));
+await store.set('c', { data: {}, expiresAt: now + 1000, userId: 'u' });
+console.log(await store.listByUser('u'));
+console.log(await store.deleteByUser('u', { except: 'c' }));
+console.log(await store.prune());
+await store.close();

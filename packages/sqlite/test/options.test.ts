@@ -1,0 +1,112 @@
+// Options are validated before the database is touched, and the connection is configured
+// (or left alone) as documented.
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { SqliteStore } from '../src/index.js';
+import { type TempDatabase, tempDatabase } from './support/temp-db.js';
+
+let temp: TempDatabase;
+beforeEach(() => {
+  temp = tempDatabase();
+});
+afterEach(() => temp.cleanup());
+
+describe('validation', () => {
+  test.each([
+    'sessions"; DROP TABLE users; --',
+    'sessions table',
+    '1sessions',
+    'sqlite_master',
+    'SQLITE_sessions',
+    'a'.repeat(64),
+    '',
+    'séance',
+  ])('refuses table name %j', (table) => {
+    expect(() => new SqliteStore({ database: ':memory:', table })).toThrow(TypeError);
+  });
+
+  test('accepts a 63-character table name', async () => {
+    const store = new SqliteStore({ database: ':memory:', table: `t${'x'.repeat(62)}` });
+    await store.set('k', { data: {}, expiresAt: Date.now() + 1000 });
+    await store.close();
+  });
+
+  test.each([
+    [{ pruneInterval: -1 }],
+    [{ pruneInterval: 1.5 }],
+    [{ pruneInterval: 2 ** 31 }],
+    [{ operationTimeout: 0 }],
+    [{ operationTimeout: Number.NaN }],
+    [{ synchronous: 'OFF' as 'FULL' }],
+    [{ maxPayloadBytes: 0 }],
+  ])('refuses %j', (options) => {
+    expect(() => new SqliteStore({ database: ':memory:', ...options })).toThrow(TypeError);
+  });
+
+  test('refuses a missing or unusable database', () => {
+    expect(() => new SqliteStore(undefined as never)).toThrow(TypeError);
+    expect(() => new SqliteStore({ database: '' })).toThrow(TypeError);
+    expect(() => new SqliteStore({ database: 42 as never })).toThrow(TypeError);
+    expect(() => new SqliteStore({ database: {} as never })).toThrow(TypeError);
+    const closed = new Database(':memory:');
+    closed.close();
+    expect(() => new SqliteStore({ database: closed })).toThrow(/closed/);
+  });
+
+  test('a path that cannot be opened fails the constructor with UNAVAILABLE and its cause', () => {
+    expect(() => new SqliteStore({ database: `${temp.dir}/missing/dir/sessions.db` })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', cause: expect.anything() }),
+    );
+  });
+
+  test('a file that is not a database fails the constructor with UNAVAILABLE', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(temp.file, 'this is not a database, just a text file of some length'.repeat(100));
+    expect(() => new SqliteStore({ database: temp.file })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', cause: expect.objectContaining({ code: 'SQLITE_NOTADB' }) }),
+    );
+  });
+});
+
+describe('the connection', () => {
+  test('a file the store opens: WAL, synchronous NORMAL, short busy timeout, incremental vacuum', async () => {
+    const store = new SqliteStore({ database: temp.file });
+    const db = store.database;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBeLessThanOrEqual(10);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    await store.close();
+    expect(db.open).toBe(false);
+  });
+
+  test("synchronous: 'FULL' syncs every commit", async () => {
+    const store = new SqliteStore({ database: temp.file, synchronous: 'FULL' });
+    expect(store.database.pragma('synchronous', { simple: true })).toBe(2);
+    await store.close();
+  });
+
+  test('a connection passed in keeps its settings and stays open after close()', async () => {
+    const db = new Database(temp.file, { timeout: 250 });
+    const store = new SqliteStore({ database: db, synchronous: 'FULL' });
+    await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000 });
+    expect(store.database).toBe(db);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
+    await store.close();
+    expect(db.open).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  test('two tables in one file are separate stores', async () => {
+    const a = new SqliteStore({ database: temp.file, table: 'app_a' });
+    const b = new SqliteStore({ database: temp.file, table: 'app_b' });
+    await a.set('k', { data: { from: 'a' }, expiresAt: Date.now() + 60_000 });
+    expect(await b.get('k')).toBeUndefined();
+    await b.set('k', { data: { from: 'b' }, expiresAt: Date.now() + 60_000 });
+    expect((await a.get('k'))?.data).toEqual({ from: 'a' });
+    await a.close();
+    await b.close();
+  });
+});

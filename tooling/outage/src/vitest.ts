@@ -1,0 +1,163 @@
+/**
+ * The outage suite of a server-backed store, for vitest: every scenario of the harness
+ * against a dedicated server (never the shared test server: this one gets killed), each
+ * asserted against the pass criteria, the figures printed (and written to docs/reliability.md
+ * with SESSIONS_WRITE_RELIABILITY=1). A backend added later gets the same checks by writing
+ * one `describeServerOutage` call.
+ */
+import type { SessionStore } from '@sessions/core';
+import type { RunningServer } from '@sessions/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outageViolations } from './criteria.js';
+import { reportOutage } from './report.js';
+import { DEFAULT_BOUND_MS } from './scenarios/kit.js';
+import { runBurst, runIdleKill, runSteadyLoad } from './scenarios/server-faults.js';
+import { runColdStart, runFirstCallRace } from './scenarios/startup.js';
+import { serverTarget } from './server-target.js';
+import type { OutageResult } from './types.js';
+
+/** An independent way to check what a store wrote (a second client), and its cleanup. */
+export interface ReadBackClient {
+  readBack(key: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How to run the outage suite for one backend. */
+export interface ServerOutageSuite {
+  /** Store label in test names and the report, e.g. `redis (standalone)`. */
+  name: string;
+  /** Why the server cannot run here, or undefined when it can (the suite is skipped if not). */
+  unavailable?: string;
+  /** Start a dedicated server for this suite (killed and restarted by it, stopped after). */
+  start(): Promise<RunningServer>;
+  /** Whether a restart of that server loses its data. */
+  isEmptyAfterRestart: boolean;
+  /**
+   * A store on `server`, scoped by `scope` (a fresh, valid name per scenario: use it as the
+   * namespace, or as a table/collection name where the scenario should meet lazy creation).
+   * The suite closes it.
+   */
+  createStore(server: RunningServer, scope: string): SessionStore | Promise<SessionStore>;
+  /** A second, independent client reading what a store of `scope` wrote. */
+  readBack(server: RunningServer, scope: string): ReadBackClient;
+  /** The stores' configured bound on any operation (default 2000 ms). */
+  boundMs?: number;
+}
+
+// Each scenario waits out real outages: the steady one alone is a 10 s outage plus a restart
+// (a JVM start for DynamoDB Local can take several seconds on a 2-core machine).
+const SCENARIO_TIMEOUT_MS = 90_000;
+
+let scopes = 0;
+function freshScope(scenario: string): string {
+  scopes += 1;
+  return `outage_${scenario}_${Date.now().toString(36)}_${scopes}`;
+}
+
+/**
+ * Register the outage suite (idle kill, steady load across a 10 s outage, a burst of 2,000
+ * writes, cold start while down, 2,000 first calls racing lazy creation).
+ *
+ * @example
+ * ```ts
+ * describeServerOutage({
+ *   name: 'redis (standalone)',
+ *   unavailable: redisInstalled() ? undefined : 'redis-server is not installed',
+ *   start: () => startRedis(),
+ *   isEmptyAfterRestart: true,
+ *   createStore: (server, scope) => new RedisStore({ url: server.url, namespace: scope }),
+ *   readBack: (server, scope) => storeReadBack(() => new RedisStore({ url: server.url, namespace: scope })),
+ * });
+ * ```
+ */
+export function describeServerOutage(suite: ServerOutageSuite): void {
+  const boundMs = suite.boundMs ?? DEFAULT_BOUND_MS;
+  describe.skipIf(suite.unavailable !== undefined)(`outage: ${suite.name}`, () => {
+    let server: RunningServer;
+    const results: OutageResult[] = [];
+    const cleanups: Array<() => Promise<void>> = [];
+
+    beforeAll(async () => {
+      server = await suite.start();
+    }, SCENARIO_TIMEOUT_MS);
+    afterAll(async () => {
+      reportOutage(results);
+      for (const cleanup of cleanups) await cleanup();
+      await server?.stop();
+    });
+
+    /** A fault target for one scenario, with its own read-back client. */
+    const targetFor = (scope: string) => {
+      const checker = suite.readBack(server, scope);
+      cleanups.push(() => checker.close());
+      return serverTarget(server, { isEmptyAfterRestart: suite.isEmptyAfterRestart, readBack: checker.readBack });
+    };
+    /** A store for one scenario, closed after the suite. */
+    const storeFor = async (scope: string) => {
+      const store = await suite.createStore(server, scope);
+      cleanups.push(() => store.close());
+      return store;
+    };
+    const record = (result: OutageResult, criteria?: Parameters<typeof outageViolations>[1]) => {
+      results.push(result);
+      expect(outageViolations(result, criteria), `${suite.name}: ${result.scenario}`).toEqual([]);
+      expect(result.checkedWrites, 'acknowledged writes verified in the backend').toBeGreaterThan(0);
+    };
+
+    it('kill while idle: get and set fail fast, the same store recovers', async () => {
+      const scope = freshScope('idle');
+      record(await runIdleKill({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs }));
+    }, SCENARIO_TIMEOUT_MS);
+
+    it('steady 50 ops/s across a 10 s outage and a restart on the same port', async () => {
+      const scope = freshScope('steady');
+      record(await runSteadyLoad({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs }));
+    }, SCENARIO_TIMEOUT_MS);
+
+    it('kill with a burst of 2,000 writes in flight', async () => {
+      const scope = freshScope('burst');
+      const result = await runBurst({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs });
+      record(result);
+      // The kill must land mid-burst, or the scenario tested nothing.
+      expect(result.inFlightAtFault).toBeGreaterThan(0);
+    }, SCENARIO_TIMEOUT_MS);
+
+    it('created and first used while the server is down', async () => {
+      const scope = freshScope('cold');
+      const target = targetFor(scope);
+      record(await runColdStart({ name: suite.name, target, boundMs, createStore: () => suite.createStore(server, scope) }));
+    }, SCENARIO_TIMEOUT_MS);
+
+    it('2,000 first calls racing lazy creation on a fresh scope', async () => {
+      const scope = freshScope('race');
+      const checker = suite.readBack(server, scope);
+      cleanups.push(() => checker.close());
+      const result = await runFirstCallRace({
+        name: suite.name,
+        createStore: () => suite.createStore(server, scope),
+        readBack: checker.readBack,
+        boundMs,
+      });
+      // No fault here: failures are allowed (they must still be UNAVAILABLE), none required.
+      record(result, { faultMustShow: false });
+    }, SCENARIO_TIMEOUT_MS);
+  });
+}
+
+/**
+ * A {@link ReadBackClient} from a second store instance on the same scope (its own client and
+ * connection), built on the first check — after the scenario, when the backend is back — so
+ * it never carries the outage itself. A key counts as present when it returns a record.
+ */
+export function storeReadBack(create: () => SessionStore): ReadBackClient {
+  let checker: SessionStore | undefined;
+  return {
+    readBack: async (key) => {
+      checker ??= create();
+      return (await checker.get(key)) !== undefined;
+    },
+    close: async () => {
+      await checker?.close();
+    },
+  };
+}
