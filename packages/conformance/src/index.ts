@@ -20,6 +20,8 @@ import { allChecks } from './checks/index.js';
 export type { Check, CheckContext, CheckSpec, OpenedStore, OpenOptions } from './check.js';
 export { defineChecks, hasList, hasNativeExpiry, hasPrune } from './check.js';
 export { FakeClock } from './clock.js';
+export type { ManagerCheck, ManagerCheckOptions } from './manager-checks/index.js';
+export { createManagerChecks, managerChecks } from './manager-checks/index.js';
 export { memoryRaw } from './memory-raw.js';
 export type { RuleId } from './rules.js';
 export { RULES } from './rules.js';

@@ -2,7 +2,8 @@
  * Running checks against a backend: each check gets a fresh clock and namespace, and every
  * store it opens is closed afterwards, pass or fail.
  */
-import type { Check, CheckContext, OpenedStore, OpenOptions } from './check.js';
+import type { SessionStore } from '@sessions/core';
+import type { Check, CheckContext, OpenOptions } from './check.js';
 import { allChecks } from './checks/index.js';
 import { FakeClock } from './clock.js';
 import type { RuleId } from './rules.js';
@@ -72,7 +73,7 @@ export async function runChecks(
 
 /** Run one check in a fresh context, bounded by its timeout; closes every store it opened. */
 export async function executeCheck(factory: StoreFactory, check: Check): Promise<CheckResult> {
-  const opened: OpenedStore[] = [];
+  const opened: Array<SessionStore<unknown>> = [];
   let finished = false;
   const clock = new FakeClock();
   const namespace = `cf_${randomToken(12)}`;
@@ -88,13 +89,9 @@ export async function executeCheck(factory: StoreFactory, check: Check): Promise
       };
       if (openOptions.codec) storeContext.codec = openOptions.codec;
       const store = await factory.create(storeContext);
-      const entry = {
-        store,
-        raw: factory.raw(store, storeContext),
-        namespace: storeContext.namespace,
-      };
-      opened.push(entry);
-      return entry;
+      // Tracked before raw() runs, so the store is closed even if building raw access throws.
+      opened.push(store);
+      return { store, raw: factory.raw(store, storeContext), namespace: storeContext.namespace };
     },
   };
   const base = { id: check.id, rule: check.rule, title: check.title };
@@ -106,7 +103,7 @@ export async function executeCheck(factory: StoreFactory, check: Check): Promise
   }
   finished = true;
   // Close every store even when the check failed; a close failure fails a passing check.
-  for (const { store } of opened) {
+  for (const store of opened) {
     try {
       await withTimeout(store.close(), 10_000, `${check.id}: close()`);
     } catch (err) {

@@ -3,6 +3,8 @@
  */
 import { describe, test } from 'vitest';
 import type { Check } from './check.js';
+import { describeManager } from './manager-checks/vitest.js';
+import type { ManagerCheckOptions } from './manager-checks/index.js';
 import { type CheckFilter, checkTimeout, executeCheck, selectChecks } from './run.js';
 import type { StoreFactory } from './types.js';
 
@@ -10,7 +12,15 @@ import type { StoreFactory } from './types.js';
 export interface DescribeStoreOptions {
   /** Register only the matching checks (an id substring, an id pattern, or a predicate). */
   filter?: CheckFilter;
+  /**
+   * The session-manager checks, run on this store too (fixation, rotation, no lost updates,
+   * timeouts, hashing at rest). Settings for a slow backend, or `false` to leave them out
+   * (only for a store that is not meant to back the manager).
+   */
+  manager?: ManagerCheckOptions | false;
 }
+
+export { describeManager };
 
 /**
  * Register every check that applies to the backend as a vitest test named `[rule] title`,
@@ -33,6 +43,9 @@ export interface DescribeStoreOptions {
  * ```
  */
 export function describeStore(factory: StoreFactory, options: DescribeStoreOptions = {}): void {
+  if (options.manager !== false && options.filter === undefined) {
+    describeManager(factory, options.manager ?? {});
+  }
   const byConcern = new Map<string, Check[]>();
   for (const check of selectChecks(factory, options.filter)) {
     const list = byConcern.get(check.concern) ?? [];

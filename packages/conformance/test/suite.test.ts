@@ -1,6 +1,8 @@
 // The suite's own machinery: ids, rules, selection, the clock, polling, and the promise that
 // every store a check opens is closed, pass, fail or timeout.
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   type Check,
   checks,
@@ -199,5 +201,26 @@ describe('helpers', () => {
     await expect(eventually(() => Promise.reject(new Error('never')), 60, 10)).rejects.toThrow(
       'never',
     );
+  });
+});
+
+describe('the docs', () => {
+  const read = (path: string) =>
+    readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
+
+  test('docs/contract.md states every rule and names every check', () => {
+    const contract = read('../../../docs/contract.md');
+    expect(Object.keys(RULES).filter((rule) => !contract.includes(`\`${rule}\``))).toEqual([]);
+    expect(checks.map((c) => c.id).filter((id) => !contract.includes(`\`${id}\``))).toEqual([]);
+  });
+
+  test("the README's wiring example is test/memory-store.test.ts, which runs", () => {
+    const example = /```ts\n([\s\S]*?)```/.exec(read('../README.md'))?.[1];
+    const code = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.trim().startsWith('//'))
+        .join('\n');
+    expect(code(example ?? '')).toBe(code(read('./memory-store.test.ts')));
   });
 });

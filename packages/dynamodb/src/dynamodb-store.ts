@@ -37,6 +37,7 @@ import {
   assertPositiveMs,
   assertTableName,
   boundedClientConfig,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_OPERATION_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
   DEFAULT_TABLE_WAIT_TIMEOUT_MS,
@@ -108,10 +109,15 @@ export class DynamoDBStore<D = SessionData> implements SessionStore<D> {
     this.#ownsClient = options.client === undefined;
     this.#client =
       options.client ?? new DynamoDBClient(boundedClientConfig(options.clientConfig, timeoutMs));
+    const maxConcurrentRequests = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
+    if (!Number.isSafeInteger(maxConcurrentRequests) || maxConcurrentRequests <= 0) {
+      throw new TypeError(`[${SOURCE}] maxConcurrentRequests must be a positive integer`);
+    }
     this.#runner = new RequestRunner({
       timeoutMs,
       tableName: this.tableName,
       createTable: options.createTable ?? true,
+      maxConcurrentRequests,
     });
     this.#table = new TableManager({
       client: this.#client,

@@ -13,6 +13,8 @@ export const DEFAULT_TABLE_NAME = 'sessions';
 export const DEFAULT_USER_INDEX_NAME = 'uid-index';
 /** The default bound of one request, in ms. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
+/** The default number of operations with a request in flight at once. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 /** The default bound of `ensureTable()` waiting for the table and its index to become ACTIVE. */
 export const DEFAULT_TABLE_WAIT_TIMEOUT_MS = 120_000;
 
@@ -51,6 +53,12 @@ export interface DynamoDBStoreOptions<D = SessionData> extends BaseStoreOptions<
   operationTimeout?: number;
   /** How long `ensureTable()` waits for the table and its index to become ACTIVE (default 120 s). */
   tableWaitTimeout?: number;
+  /**
+   * Most operations with a request in flight at once (default 64). Further operations wait in
+   * the store, within their `operationTimeout`, instead of all entering the SDK together: a
+   * burst of thousands then completes steadily and what cannot be served fails at the bound.
+   */
+  maxConcurrentRequests?: number;
 }
 
 /**

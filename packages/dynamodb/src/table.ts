@@ -141,7 +141,9 @@ export class TableManager {
     const { client, tableName, userIndexName, send } = this.options;
     try {
       const out = await send('CreateTable', (abortSignal) =>
-        client.send(new CreateTableCommand(tableDefinition(tableName, userIndexName)), { abortSignal }),
+        client.send(new CreateTableCommand(tableDefinition(tableName, userIndexName)), {
+          abortSignal,
+        }),
       );
       return out.TableDescription;
     } catch (err) {

@@ -16,13 +16,20 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
   };
   /** PutItem an item with an `x`-filled `d` of `bytes`; resolves to whether DynamoDB took it. */
   const fits = async (item: Record<string, { S: string } | { N: string }>, bytes: number) =>
-    client.send(new PutItemCommand({ TableName: 'sessions', Item: { ...item, d: { S: 'x'.repeat(bytes) } } })).then(
-      () => true,
-      (err: Error) => {
-        if (/size/i.test(err.message)) return false;
-        throw err;
-      },
-    );
+    client
+      .send(
+        new PutItemCommand({
+          TableName: 'sessions',
+          Item: { ...item, d: { S: 'x'.repeat(bytes) } },
+        }),
+      )
+      .then(
+        () => true,
+        (err: Error) => {
+          if (/size/i.test(err.message)) return false;
+          throw err;
+        },
+      );
 
   test('one item per session: pk, d, exp (ms), ttl (s, rounded up), uid, v; uid removed with the userId', async () => {
     const { store, namespace, raw } = open();
@@ -42,7 +49,15 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
   });
 
   test('numberSize matches what DynamoDB Local counts for a Number', async () => {
-    for (const n of [1, 100, 1234, 1_700_000_000_000, 1_700_000_000_123, -5, Number.MAX_SAFE_INTEGER]) {
+    for (const n of [
+      1,
+      100,
+      1234,
+      1_700_000_000_000,
+      1_700_000_000_123,
+      -5,
+      Number.MAX_SAFE_INTEGER,
+    ]) {
       // pk "a" (2 + 1 bytes), d (1 + filler), n (1 + numberSize): exactly 400 KB.
       const filler = DYNAMODB_ITEM_LIMIT - 3 - 1 - 1 - numberSize(n);
       const item = { pk: { S: 'a' }, n: { N: String(n) } };
@@ -77,7 +92,9 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
     await store.set(key, { data: atLimit, expiresAt, userId });
     expect((await store.get(key))?.data).toBe(atLimit);
     const sent = [...counts.values()].reduce((a, b) => a + b, 0);
-    const err = await store.set(key, { data: `${atLimit}y`, expiresAt, userId }).catch((e: unknown) => e);
+    const err = await store
+      .set(key, { data: `${atLimit}y`, expiresAt, userId })
+      .catch((e: unknown) => e);
     expect(isSessionError(err, 'TOO_LARGE')).toBe(true);
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(sent);
     counting.destroy();
@@ -99,16 +116,26 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
     let now = Date.now();
     const counting = testClient();
     const counts = countCommands(counting);
-    const store = new DynamoDBStore({ client: counting, namespace: `ns_${randomKey()}`, clock: () => now });
+    const store = new DynamoDBStore({
+      client: counting,
+      namespace: `ns_${randomKey()}`,
+      clock: () => now,
+    });
     await store.ensureTable();
     counts.clear();
     expect(await store.set('k', { data: {}, expiresAt: now + 1000 })).toEqual({ version: 1 });
     expect(await store.set('k', { data: {}, expiresAt: now + 1000 })).toEqual({ version: 2 });
     expect(Object.fromEntries(counts)).toEqual({ UpdateItemCommand: 2 });
     now += 1000; // expired, still in the table (TTL is garbage collection only)
-    expect(await store.set('k', { data: { again: true }, expiresAt: now + 1000 })).toEqual({ version: 1 });
+    expect(await store.set('k', { data: { again: true }, expiresAt: now + 1000 })).toEqual({
+      version: 1,
+    });
     expect(Object.fromEntries(counts)).toEqual({ UpdateItemCommand: 3, PutItemCommand: 1 });
-    expect(await store.get('k')).toEqual({ data: { again: true }, expiresAt: now + 1000, version: 1 });
+    expect(await store.get('k')).toEqual({
+      data: { again: true },
+      expiresAt: now + 1000,
+      version: 1,
+    });
     counting.destroy();
   });
 
@@ -123,7 +150,11 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
       },
       { step: 'initialize' },
     );
-    const store = new DynamoDBStore({ client: counting, namespace: `ns_${randomKey()}`, clock: () => now });
+    const store = new DynamoDBStore({
+      client: counting,
+      namespace: `ns_${randomKey()}`,
+      clock: () => now,
+    });
     await store.set('k', { data: {}, expiresAt: now + 1000 });
     expect(await store.get('k')).toBeDefined();
     expect(inputs).toEqual([expect.objectContaining({ ConsistentRead: true })]);

@@ -5,11 +5,20 @@
 // survive the restart. Each scenario uses a fresh table, so first calls meet lazy creation.
 import { describeServerOutage, storeReadBack } from '@sessions/outage/vitest';
 import { reportMissingBackend, type ServerSpec, startServer, which } from '@sessions/test-services';
-import { DYNAMODB_INSTALL, DYNAMODB_LOCAL_CREDENTIALS, dynamoSpec } from '@sessions/test-services/dynamodb';
+import {
+  DYNAMODB_INSTALL,
+  DYNAMODB_LOCAL_CREDENTIALS,
+  dynamoSpec,
+} from '@sessions/test-services/dynamodb';
 import { DynamoDBStore } from '../src/index.js';
 
 const java = which('java') !== undefined;
-if (!java) reportMissingBackend('dynamodb', 'java (needed by DynamoDB Local) is not on PATH', DYNAMODB_INSTALL);
+if (!java)
+  reportMissingBackend(
+    'dynamodb',
+    'java (needed by DynamoDB Local) is not on PATH',
+    DYNAMODB_INSTALL,
+  );
 
 /** DynamoDB Local as the shared spec runs it, but with its data in the server's scratch dir. */
 const onDiskSpec: ServerSpec = {
@@ -17,7 +26,10 @@ const onDiskSpec: ServerSpec = {
   name: 'dynamodb-on-disk',
   command(port, dir) {
     const command = dynamoSpec.command(port, dir);
-    return { ...command, args: command.args.flatMap((arg) => (arg === '-inMemory' ? ['-dbPath', dir] : [arg])) };
+    return {
+      ...command,
+      args: command.args.flatMap((arg) => (arg === '-inMemory' ? ['-dbPath', dir] : [arg])),
+    };
   },
 };
 
@@ -33,6 +45,14 @@ describeServerOutage({
   unavailable: java ? undefined : 'java is not installed',
   start: () => startServer(onDiskSpec),
   isEmptyAfterRestart: false,
+  provision: async (server, scope) => {
+    const store = storeOn(server.url, scope);
+    try {
+      await store.ensureTable();
+    } finally {
+      await store.close();
+    }
+  },
   createStore: (server, scope) => storeOn(server.url, scope),
   readBack: (server, scope) => storeReadBack(() => storeOn(server.url, scope)),
 });

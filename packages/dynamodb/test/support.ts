@@ -29,20 +29,33 @@ export function testClientConfig(overrides: DynamoDBClientConfig = {}): DynamoDB
 }
 
 /** A bounded client for the test endpoint (timeouts of `operationTimeout`); the caller destroys it. */
-export function testClient(overrides: DynamoDBClientConfig = {}, operationTimeout?: number): DynamoDBClient {
+export function testClient(
+  overrides: DynamoDBClientConfig = {},
+  operationTimeout?: number,
+): DynamoDBClient {
   return new DynamoDBClient(boundedClientConfig(testClientConfig(overrides), operationTimeout));
 }
 
 /** A store on the test endpoint with its own client (destroyed by `close()`). */
-export function testStore<D = Record<string, unknown>>(options: DynamoDBStoreOptions<D> = {}): DynamoDBStore<D> {
+export function testStore<D = Record<string, unknown>>(
+  options: DynamoDBStoreOptions<D> = {},
+): DynamoDBStore<D> {
   return new DynamoDBStore<D>({ clientConfig: testClientConfig(), ...options });
 }
 
 /** Raw access to the items of `namespace` in `tableName`, through `client`. */
-export function dynamoRaw(client: DynamoDBClient, namespace: string, tableName = 'sessions'): RawAccess {
+export function dynamoRaw(
+  client: DynamoDBClient,
+  namespace: string,
+  tableName = 'sessions',
+): RawAccess {
   const pk = (key: string) => ({ pk: { S: `${namespace}#${key}` } });
   const read = async (key: string) =>
-    (await client.send(new GetItemCommand({ TableName: tableName, Key: pk(key), ConsistentRead: true }))).Item;
+    (
+      await client.send(
+        new GetItemCommand({ TableName: tableName, Key: pk(key), ConsistentRead: true }),
+      )
+    ).Item;
   return {
     read,
     async writePayload(key, payload, expiresAt) {

@@ -28,7 +28,8 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     return name;
   };
   afterAll(async () => {
-    for (const TableName of tables) await admin.send(new DeleteTableCommand({ TableName })).catch(() => {});
+    for (const TableName of tables)
+      await admin.send(new DeleteTableCommand({ TableName })).catch(() => {});
     admin.destroy();
   });
 
@@ -40,8 +41,13 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'uid-index');
     expect(index?.IndexStatus).toBe('ACTIVE');
     expect(index?.KeySchema).toEqual([{ AttributeName: 'uid', KeyType: 'HASH' }]);
-    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
-    expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: TTL_ATTRIBUTE });
+    const { TimeToLiveDescription } = await client.send(
+      new DescribeTimeToLiveCommand({ TableName: tableName }),
+    );
+    expect(TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: TTL_ATTRIBUTE,
+    });
   }
 
   test('creates the table, its user index and TTL, and is idempotent', async () => {
@@ -64,7 +70,9 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     const stores = clients.map((client) => new DynamoDBStore({ client, tableName }));
     await Promise.all(stores.map((store) => store.ensureTable()));
     await expectReady(admin, tableName);
-    await Promise.all(stores.map((store, i) => store.set(`k${i}`, { data: { i }, expiresAt: Date.now() + 60_000 })));
+    await Promise.all(
+      stores.map((store, i) => store.set(`k${i}`, { data: { i }, expiresAt: Date.now() + 60_000 })),
+    );
     expect((await stores[0]?.get('k1'))?.data).toEqual({ i: 1 });
     for (const client of clients) client.destroy();
   });
@@ -94,7 +102,9 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     const dead = testClient({ endpoint: `http://127.0.0.1:${await freePort()}`, maxAttempts: 1 });
     const counts = countCommands(dead);
     const store = new DynamoDBStore({ client: dead, tableName: freshTable() });
-    const results = await Promise.allSettled(Array.from({ length: 2000 }, () => store.get(randomKey())));
+    const results = await Promise.allSettled(
+      Array.from({ length: 2000 }, () => store.get(randomKey())),
+    );
     for (const result of results) {
       expect(result.status).toBe('rejected');
       const reason = (result as PromiseRejectedResult).reason;

@@ -11,7 +11,10 @@ import {
 } from '@sessions/core';
 import type { FastifyStoreOptions } from './options.js';
 
-type Callback<T = void> = (err?: unknown, value?: T) => void;
+type Callback = (err?: unknown) => void;
+/** @fastify/session's own callback types name its `Session` interface, which users augment. */
+// biome-ignore lint/suspicious/noExplicitAny: the session type is the user's augmented interface
+type SessionCallback = (err: unknown, session?: any) => void;
 
 /**
  * The session field that carries the loaded version from `get` to `set`. @fastify/session
@@ -73,7 +76,7 @@ export class FastifySessionStore {
   }
 
   /** @fastify/session's `get`: the stored session, or `null`. */
-  get(sessionId: string, callback: Callback<Record<string, unknown> | null>): void {
+  get(sessionId: string, callback: SessionCallback): void {
     this.#get(sessionId).then(
       (value) => callback(null, value),
       (err) => callback(err),
@@ -81,8 +84,8 @@ export class FastifySessionStore {
   }
 
   /** @fastify/session's `set`: a compare-and-set against the version this request loaded. */
-  set(sessionId: string, session: Record<string, unknown>, callback: Callback): void {
-    this.#set(sessionId, session).then(
+  set(sessionId: string, session: object, callback: Callback): void {
+    this.#set(sessionId, session as Record<string, unknown>).then(
       () => callback(),
       (err) => callback(err),
     );

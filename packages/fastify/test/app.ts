@@ -78,7 +78,9 @@ export async function buildApp(
   });
   // A save that lost a compare-and-set is a 409, not a silent overwrite.
   app.setErrorHandler((err, _req, reply) => {
-    reply.status(isSessionError(err, 'CONFLICT') ? 409 : 500).send({ error: err.message });
+    reply
+      .status(isSessionError(err, 'CONFLICT') ? 409 : 500)
+      .send({ error: (err as Error).message });
   });
   await app.ready();
   return { app, adapter, release, parked };

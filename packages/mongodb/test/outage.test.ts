@@ -22,7 +22,13 @@ if (problem) reportMissingBackend('mongodb', problem, FERRETDB_INSTALL);
 let expiryMode: 'ttl-index' | 'prune' = 'prune';
 
 const storeOn = (url: string, scope: string) =>
-  new MongoStore({ url, dbName: 'sessions_outage', collection: scope, namespace: scope, expiryMode });
+  new MongoStore({
+    url,
+    dbName: 'sessions_outage',
+    collection: scope,
+    namespace: scope,
+    expiryMode,
+  });
 
 describeServerOutage({
   name: 'mongodb (FerretDB 1.24)',
@@ -33,6 +39,14 @@ describeServerOutage({
     return server;
   },
   isEmptyAfterRestart: false,
+  provision: async (server, scope) => {
+    const store = storeOn(server.url, scope);
+    try {
+      await store.ensureIndexes();
+    } finally {
+      await store.close();
+    }
+  },
   createStore: (server, scope) => storeOn(server.url, scope),
   readBack: (server, scope) => storeReadBack(() => storeOn(server.url, scope)),
 });

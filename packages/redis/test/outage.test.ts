@@ -1,6 +1,6 @@
 // Redis through the shared outage harness (issue 10): a dedicated redis-server (persistence
 // off, so a restart comes back empty) killed with SIGKILL and restarted on the same port.
-import { storeReadBack, describeServerOutage } from '@sessions/outage/vitest';
+import { describeServerOutage, storeReadBack } from '@sessions/outage/vitest';
 import { reportMissingBackend } from '@sessions/test-services';
 import { REDIS_INSTALL, redisInstalled, startRedis } from '@sessions/test-services/redis';
 import { RedisStore } from '../src/index.js';
@@ -14,5 +14,6 @@ describeServerOutage({
   start: () => startRedis(),
   isEmptyAfterRestart: true,
   createStore: (server, scope) => new RedisStore({ url: server.url, namespace: scope }),
-  readBack: (server, scope) => storeReadBack(() => new RedisStore({ url: server.url, namespace: scope })),
+  readBack: (server, scope) =>
+    storeReadBack(() => new RedisStore({ url: server.url, namespace: scope })),
 });

@@ -49,7 +49,11 @@ const file = join(dir, 'sessions.db');
 const store = new SqliteStore({ database: file, namespace: NAMESPACE, pruneInterval: 0 });
 const raw = rawTarget(file);
 try {
-  await runStoreBench({ title: 'sqlite (file, WAL, NORMAL)', subject: storeTarget(store), raw: raw.target });
+  await runStoreBench({
+    title: 'sqlite (file, WAL, NORMAL)',
+    subject: storeTarget(store),
+    raw: raw.target,
+  });
 } finally {
   await store.close();
   raw.close();

@@ -15,7 +15,11 @@ const session = await store.get(key);
 console.log(session?.data, session?.version === version); // { cart: [ 'sku-1' ] } true
 
 // Compare-and-set: only one of two concurrent writers based on `version` wins.
-await store.set(key, { data: { cart: [] }, expiresAt: Date.now() + 30 * 60_000, userId: 'ada' }, { ifVersion: version });
+await store.set(
+  key,
+  { data: { cart: [] }, expiresAt: Date.now() + 30 * 60_000, userId: 'ada' },
+  { ifVersion: version },
+);
 
 console.log(await store.deleteByUser('ada')); // 1: "log out everywhere"
 await store.close();

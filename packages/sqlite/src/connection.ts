@@ -30,8 +30,10 @@ export interface OpenedDatabase {
 /** Open `database` (see `SqliteStoreOptions.database`). Throws on a bad argument or path. */
 export function openDatabase(database: unknown): OpenedDatabase {
   if (typeof database === 'string') {
-    if (database === '') throw new TypeError(`[${SOURCE}] database must be a file path or ':memory:'`);
-    if (database === ':memory:') return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined };
+    if (database === '')
+      throw new TypeError(`[${SOURCE}] database must be a file path or ':memory:'`);
+    if (database === ':memory:')
+      return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined };
     const file = resolve(database);
     let db: Database;
     try {
@@ -42,9 +44,12 @@ export function openDatabase(database: unknown): OpenedDatabase {
     return { db, owned: true, file };
   }
   if (!isDatabase(database)) {
-    throw new TypeError(`[${SOURCE}] database must be a file path, ':memory:' or a better-sqlite3 Database`);
+    throw new TypeError(
+      `[${SOURCE}] database must be a file path, ':memory:' or a better-sqlite3 Database`,
+    );
   }
-  if (!database.open) throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
+  if (!database.open)
+    throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
   const file = database.memory || database.name === '' ? undefined : resolve(database.name);
   return { db: database, owned: false, file };
 }

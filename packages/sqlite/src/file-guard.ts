@@ -5,9 +5,10 @@
  * itself never notices that the path now leads elsewhere (or nowhere): every commit succeeds,
  * into a file nobody can open again. So the store compares the path's device and inode with
  * the ones it opened after every write, before acknowledging it (a `stat` costs about 2 µs
- * next to 25 µs for a commit), and before reads at most once a second (a read cannot lose
- * data, and 2 µs is a third of a cached read). Once the file is found gone, every operation
- * fails: the connection points at data no other process can see.
+ * next to 25 µs or more for a commit). Reads cannot lose data, and a stat would cost a third
+ * of a cached read, so for them an unref'd timer checks once a second in the background.
+ * Once the file is found gone, every operation fails: the connection points at data no other
+ * process can see.
  *
  * Why not `fstat` on a descriptor of our own (`nlink === 0`)? Closing any descriptor of a
  * file drops every POSIX lock the process holds on it, SQLite's included: a second descriptor
@@ -16,17 +17,22 @@
 import { statSync } from 'node:fs';
 import { UnavailableError } from '@sessions/core';
 
-const READ_CHECK_INTERVAL_MS = 1000;
+const BACKGROUND_CHECK_INTERVAL_MS = 1000;
+
+interface Lost {
+  message: string;
+  cause: unknown;
+}
 
 /** Watches one database file; a no-op for in-memory databases. */
 export class FileGuard {
   readonly #file: string | undefined;
   readonly #source: string;
-  #dev = 0;
-  #ino = 0;
-  #lastCheck = 0;
+  readonly #dev: number;
+  readonly #ino: number;
+  readonly #timer: NodeJS.Timeout | undefined;
   /** Why the file counts as lost; each operation then gets its own error with it. */
-  #lost: { message: string; cause: unknown } | undefined;
+  #lost: Lost | undefined;
 
   /** Record the identity of `file` as it is now (the file the connection just opened). */
   constructor(file: string | undefined, source: string) {
@@ -36,9 +42,13 @@ export class FileGuard {
     this.#file = stats === undefined ? undefined : file;
     this.#dev = stats?.dev ?? 0;
     this.#ino = stats?.ino ?? 0;
+    if (this.#file !== undefined) {
+      this.#timer = setInterval(() => this.#checkInBackground(), BACKGROUND_CHECK_INTERVAL_MS);
+      this.#timer.unref();
+    }
   }
 
-  /** Throw if the file was found gone earlier. Cheap; call it before any I/O. */
+  /** Throw if the file was found gone. A field read: call it before any I/O. */
   assertUsable(): void {
     if (this.#lost !== undefined) throw this.#lostError(this.#lost);
   }
@@ -47,7 +57,6 @@ export class FileGuard {
   check(): void {
     if (this.#file === undefined) return;
     if (this.#lost !== undefined) throw this.#lostError(this.#lost);
-    this.#lastCheck = Date.now();
     let dev: number;
     let ino: number;
     try {
@@ -55,7 +64,9 @@ export class FileGuard {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw new UnavailableError(this.#source, `cannot check the database file ${this.#file}`, { cause: err });
+        throw new UnavailableError(this.#source, `cannot check the database file ${this.#file}`, {
+          cause: err,
+        });
       }
       throw this.#markLost('deleted', err);
     }
@@ -66,10 +77,21 @@ export class FileGuard {
     );
   }
 
-  /** {@link check}, at most once per second: for reads. */
-  checkOccasionally(): void {
-    if (this.#lost !== undefined) throw this.#lostError(this.#lost);
-    if (this.#file !== undefined && Date.now() - this.#lastCheck >= READ_CHECK_INTERVAL_MS) this.check();
+  /** Stop the background check. */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  /**
+   * The once-a-second check for reads. It only records a lost file (every later operation then
+   * fails with it); any other stat failure is left to the next write's check, which reports it.
+   */
+  #checkInBackground(): void {
+    try {
+      this.check();
+    } catch {
+      // Recorded in #lost when the file is gone; otherwise reported by the next write.
+    }
   }
 
   #markLost(how: 'deleted' | 'replaced', cause: unknown): UnavailableError {
@@ -82,7 +104,7 @@ export class FileGuard {
     return this.#lostError(this.#lost);
   }
 
-  #lostError(lost: { message: string; cause: unknown }): UnavailableError {
+  #lostError(lost: Lost): UnavailableError {
     return new UnavailableError(this.#source, lost.message, { cause: lost.cause });
   }
 }

@@ -79,8 +79,14 @@ export function resolveSqliteOptions(options: SqliteStoreOptions<unknown>): Reso
   }
   return {
     table,
-    pruneInterval: nonNegativeInteger(options.pruneInterval ?? DEFAULT_PRUNE_INTERVAL_MS, 'pruneInterval'),
-    operationTimeout: positiveInteger(options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT_MS, 'operationTimeout'),
+    pruneInterval: nonNegativeInteger(
+      options.pruneInterval ?? DEFAULT_PRUNE_INTERVAL_MS,
+      'pruneInterval',
+    ),
+    operationTimeout: positiveInteger(
+      options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT_MS,
+      'operationTimeout',
+    ),
     synchronous,
   };
 }
@@ -89,8 +95,15 @@ export function resolveSqliteOptions(options: SqliteStoreOptions<unknown>): Reso
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function nonNegativeInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
-    throw new TypeError(`[${SOURCE}] ${name} must be an integer of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value < 0 ||
+    value > MAX_TIMER_MS
+  ) {
+    throw new TypeError(
+      `[${SOURCE}] ${name} must be an integer of milliseconds from 0 to ${MAX_TIMER_MS}`,
+    );
   }
   return value;
 }

@@ -44,10 +44,17 @@ const MIGRATIONS: ReadonlyArray<(table: string) => string> = [createTableSql];
  */
 export function migrate(db: Database, table: string): void {
   const meta = `"${table}_meta"`;
-  const tableExists = db.prepare<[string], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck();
+  const tableExists = db
+    .prepare<[string], number>("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+    .pluck();
   const readVersion = (): number => {
     if (tableExists.get(`${table}_meta`) === undefined) return 0;
-    return db.prepare<[], number>(`SELECT value FROM ${meta} WHERE name = 'schema_version'`).pluck().get() ?? 0;
+    return (
+      db
+        .prepare<[], number>(`SELECT value FROM ${meta} WHERE name = 'schema_version'`)
+        .pluck()
+        .get() ?? 0
+    );
   };
   if (checkVersion(readVersion(), table) === SCHEMA_VERSION) return;
   db.transaction(() => {

@@ -10,8 +10,8 @@ import {
   assertValidSet,
   assertValidUserId,
   ConflictError,
-  decodeData,
   type DeleteByUserOptions,
+  decodeData,
   encodeData,
   type ResolvedStoreOptions,
   resolveStoreOptions,
@@ -20,8 +20,8 @@ import {
   type SessionStore,
   type SetOptions,
   type SetResult,
-  StoreLifecycle,
   type StoredSession,
+  StoreLifecycle,
   toSessionError,
 } from '@sessions/core';
 import type { Database } from 'better-sqlite3';
@@ -29,7 +29,12 @@ import { BUSY_TIMEOUT_MS, configureOwnedFile, openDatabase } from './connection.
 import { FileGuard } from './file-guard.js';
 import { isLockError, LockGate } from './lock-gate.js';
 import { checkpoint, vacuumStep } from './maintenance.js';
-import { type ResolvedSqliteOptions, resolveSqliteOptions, SOURCE, type SqliteStoreOptions } from './options.js';
+import {
+  type ResolvedSqliteOptions,
+  resolveSqliteOptions,
+  SOURCE,
+  type SqliteStoreOptions,
+} from './options.js';
 import { migrate } from './schema.js';
 import { prepareStatements, type SessionRow, type SessionStatements } from './statements.js';
 
@@ -37,6 +42,14 @@ import { prepareStatements, type SessionRow, type SessionStatements } from './st
 const SQLITE_MAX_LENGTH = 1_000_000_000;
 // Rows deleted per prune statement: a few milliseconds of write lock each.
 const PRUNE_BATCH_ROWS = 1000;
+
+/**
+ * Apply `fn` to a result that may still be pending. Most operations finish synchronously (no
+ * lock to wait for): they skip the extra promise and microtask an `await` would cost.
+ */
+function then<T, R>(value: T | Promise<T>, fn: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(fn) : fn(value);
+}
 
 /**
  * A {@link SessionStore} in a SQLite database, through better-sqlite3 (12.x).
@@ -89,7 +102,11 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     this.#owned = opened.owned;
     this.#ownedFile = opened.owned && opened.file !== undefined;
     this.#guard = new FileGuard(opened.file, SOURCE);
-    const gate = { source: SOURCE, timeoutMs: this.#sqlite.operationTimeout, busyTimeoutMs: BUSY_TIMEOUT_MS };
+    const gate = {
+      source: SOURCE,
+      timeoutMs: this.#sqlite.operationTimeout,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+    };
     this.#reads = new LockGate(gate);
     this.#writes = new LockGate(gate);
     this.#prepareEagerly();
@@ -102,8 +119,10 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
   async get(key: string): Promise<SessionRecord<D> | undefined> {
     this.#lifecycle.assertOpen();
     assertValidKey(key, SOURCE);
-    const row = await this.#read('get', (sql) => sql.get.get(this.#opts.namespace, key, this.#opts.clock()));
-    return row === undefined ? undefined : this.#toRecord(key, row);
+    // The hot path: one closure, no await when no lock is in the way.
+    const row = this.#reads.run(() => this.#getRow(key), 'get');
+    if (row instanceof Promise) return row.then((found) => this.#toLiveRecord(key, found));
+    return this.#toLiveRecord(key, row);
   }
 
   async set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
@@ -114,19 +133,21 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const { expiresAt } = record;
     const userId = record.userId ?? null;
     const ns = this.#opts.namespace;
-    const version = await this.#write('set', (sql) => {
+    const version = this.#write('set', (sql) => {
       const now = this.#opts.clock();
       if (expiresAt <= now) return this.#deleteForSet(sql, key, ifVersion, now);
-      if (ifVersion === undefined) return sql.upsert.all(ns, key, data, expiresAt, userId, now)[0] as number;
+      if (ifVersion === undefined)
+        return sql.upsert.all(ns, key, data, expiresAt, userId, now)[0] as number;
       if (ifVersion === 0) {
-        if (sql.insertIfAbsent.run(ns, key, data, expiresAt, userId, now).changes === 0) throw new ConflictError(SOURCE);
+        if (sql.insertIfAbsent.run(ns, key, data, expiresAt, userId, now).changes === 0)
+          throw new ConflictError(SOURCE);
         return 1;
       }
       const next = sql.compareAndSet.all(data, expiresAt, userId, ns, key, ifVersion, now)[0];
       if (next === undefined) throw new ConflictError(SOURCE);
       return next;
     });
-    return { version };
+    return then(version, (v) => ({ version: v }));
   }
 
   async touch(key: string, expiresAt: number): Promise<boolean> {
@@ -137,7 +158,8 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     return this.#write('touch', (sql) => {
       const now = this.#opts.clock();
       // Touching to a past expiry ends the session now: the row goes, as `set` would do.
-      const result = expiresAt > now ? sql.touch.run(expiresAt, ns, key, now) : sql.deleteLive.run(ns, key, now);
+      const result =
+        expiresAt > now ? sql.touch.run(expiresAt, ns, key, now) : sql.deleteLive.run(ns, key, now);
       return result.changes > 0;
     });
   }
@@ -154,10 +176,17 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
   async listByUser(userId: string): Promise<Array<StoredSession<D>>> {
     this.#lifecycle.assertOpen();
     assertValidUserId(userId, SOURCE);
-    const rows = await this.#read('listByUser', (sql) =>
+    const rows = this.#read('listByUser', (sql) =>
       sql.listByUser.all(this.#opts.namespace, userId, this.#opts.clock()),
     );
-    return rows.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) }));
+    return then(rows, (found) => found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })));
+  }
+
+  /** Every live session of this namespace: a scan of the namespace, for admin views. */
+  async list(): Promise<Array<StoredSession<D>>> {
+    this.#lifecycle.assertOpen();
+    const rows = this.#read('list', (sql) => sql.list.all(this.#opts.namespace, this.#opts.clock()));
+    return then(rows, (found) => found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })));
   }
 
   async deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number> {
@@ -168,7 +197,9 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const ns = this.#opts.namespace;
     return this.#write('deleteByUser', (sql) => {
       const removed =
-        except === undefined ? sql.deleteByUser.all(ns, userId) : sql.deleteByUserExcept.all(ns, userId, except);
+        except === undefined
+          ? sql.deleteByUser.all(ns, userId)
+          : sql.deleteByUserExcept.all(ns, userId, except);
       const now = this.#opts.clock();
       return removed.filter((expiresAt) => expiresAt > now).length;
     });
@@ -190,7 +221,10 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const now = this.#opts.clock();
     let total = 0;
     for (;;) {
-      const deleted = await this.#write('prune', (sql) => sql.pruneBatch.run(ns, now, PRUNE_BATCH_ROWS).changes);
+      const deleted = await this.#write(
+        'prune',
+        (sql) => sql.pruneBatch.run(ns, now, PRUNE_BATCH_ROWS).changes,
+      );
       total += deleted;
       if (deleted < PRUNE_BATCH_ROWS) break;
       await yieldToEventLoop();
@@ -212,6 +246,7 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     this.#timer = undefined;
     this.#reads.close();
     this.#writes.close();
+    this.#guard.close();
     if (!this.#owned) return;
     try {
       this.#db.close();
@@ -220,10 +255,19 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     }
   }
 
-  /** A read: waits for locks without blocking; checks the file occasionally. */
+  #getRow(key: string): SessionRow | undefined {
+    this.#guard.assertUsable();
+    return this.#ready().get.get(this.#opts.namespace, key, this.#opts.clock());
+  }
+
+  #toLiveRecord(key: string, row: SessionRow | undefined): SessionRecord<D> | undefined {
+    return row === undefined ? undefined : this.#toRecord(key, row);
+  }
+
+  /** A read: waits for locks without blocking; fails once the file is known to be gone. */
   #read<T>(operation: string, work: (sql: SessionStatements) => T): T | Promise<T> {
     return this.#reads.run(() => {
-      this.#guard.checkOccasionally();
+      this.#guard.assertUsable();
       return work(this.#ready());
     }, operation);
   }
@@ -258,18 +302,25 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
       this.#ready();
     } catch (err) {
       if (isLockError(err)) return;
+      this.#guard.close();
       if (this.#owned) this.#db.close();
       throw toSessionError(err, SOURCE, 'preparing the database');
     }
   }
 
   /** `set` with an expiry in the past: a delete, after the compare-and-set check. */
-  #deleteForSet(sql: SessionStatements, key: string, ifVersion: number | undefined, now: number): number {
+  #deleteForSet(
+    sql: SessionStatements,
+    key: string,
+    ifVersion: number | undefined,
+    now: number,
+  ): number {
     const ns = this.#opts.namespace;
     if (ifVersion === undefined) {
       sql.deleteKey.all(ns, key);
     } else if (ifVersion > 0) {
-      if (sql.deleteIfVersion.run(ns, key, ifVersion, now).changes === 0) throw new ConflictError(SOURCE);
+      if (sql.deleteIfVersion.run(ns, key, ifVersion, now).changes === 0)
+        throw new ConflictError(SOURCE);
     } else {
       // "Must not exist": a live row is a conflict; an expired one is removed like any other.
       this.#db
@@ -299,7 +350,8 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     this.prune()
       .catch((err: unknown) => {
         // Closing the store mid-prune is not a failure worth reporting.
-        if (!this.#lifecycle.closed) process.emitWarning(toSessionError(err, SOURCE, 'background prune'));
+        if (!this.#lifecycle.closed)
+          process.emitWarning(toSessionError(err, SOURCE, 'background prune'));
       })
       .finally(() => {
         this.#pruning = false;

@@ -74,6 +74,8 @@ export function sessionSql(table: string) {
      */
     listByUser: `SELECT key, data, expires_at, user_id, version FROM ${t}
       WHERE namespace = ? AND user_id = ? AND +expires_at > ?`,
+    /** (namespace, now) → every live row of the namespace: a range of the expiry index. */
+    list: `SELECT key, data, expires_at, user_id, version FROM ${t} WHERE namespace = ? AND expires_at > ?`,
     /** (namespace, userId) → expires_at of every removed row. */
     deleteByUser: `DELETE FROM ${t} WHERE namespace = ? AND user_id = ? RETURNING expires_at`,
     /** (namespace, userId, exceptKey) → expires_at of every removed row. */
@@ -101,6 +103,7 @@ export interface SessionStatements {
   deleteLive: Statement<[string, string, number]>;
   touch: Statement<[number, string, string, number]>;
   listByUser: Statement<[string, string, number], KeyedSessionRow>;
+  list: Statement<[string, number], KeyedSessionRow>;
   deleteByUser: Statement<[string, string], number>;
   deleteByUserExcept: Statement<[string, string, string], number>;
   clear: Statement<[string]>;
@@ -112,10 +115,14 @@ export function prepareStatements(db: Database, table: string): SessionStatement
   const sql = sessionSql(table);
   return {
     get: db.prepare(sql.get),
-    upsert: db.prepare<[string, string, string, number, string | null, number], number>(sql.upsert).pluck(),
+    upsert: db
+      .prepare<[string, string, string, number, string | null, number], number>(sql.upsert)
+      .pluck(),
     insertIfAbsent: db.prepare(sql.insertIfAbsent),
     compareAndSet: db
-      .prepare<[string, number, string | null, string, string, number, number], number>(sql.compareAndSet)
+      .prepare<[string, number, string | null, string, string, number, number], number>(
+        sql.compareAndSet,
+      )
       .pluck(),
     deleteIfVersion: db.prepare(sql.deleteIfVersion),
     liveExists: db.prepare<[string, string, number], number>(sql.liveExists).pluck(),
@@ -123,8 +130,11 @@ export function prepareStatements(db: Database, table: string): SessionStatement
     deleteLive: db.prepare(sql.deleteLive),
     touch: db.prepare(sql.touch),
     listByUser: db.prepare(sql.listByUser),
+    list: db.prepare(sql.list),
     deleteByUser: db.prepare<[string, string], number>(sql.deleteByUser).pluck(),
-    deleteByUserExcept: db.prepare<[string, string, string], number>(sql.deleteByUserExcept).pluck(),
+    deleteByUserExcept: db
+      .prepare<[string, string, string], number>(sql.deleteByUserExcept)
+      .pluck(),
     clear: db.prepare(sql.clear),
     pruneBatch: db.prepare(sql.pruneBatch),
   };

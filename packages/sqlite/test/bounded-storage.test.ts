@@ -35,10 +35,18 @@ describe('bounded storage', () => {
   test('prune returns to the live count and churn cycles stop growing the files', async () => {
     let now = Date.now();
     const store = new SqliteStore({ database: temp.file, clock: () => now, pruneInterval: 0 });
-    const data = { user: 'u-1', csrf: 'f3a9c1d2e4b5a6978877665544332211', cart: [{ sku: 'A-1', qty: 2 }] };
+    const data = {
+      user: 'u-1',
+      csrf: 'f3a9c1d2e4b5a6978877665544332211',
+      cart: [{ sku: 'A-1', qty: 2 }],
+    };
     try {
       for (let i = 0; i < LIVE; i++) {
-        await store.set(`live-${i}`, { data, expiresAt: now + 365 * 86_400_000, userId: `u${i % 10}` });
+        await store.set(`live-${i}`, {
+          data,
+          expiresAt: now + 365 * 86_400_000,
+          userId: `u${i % 10}`,
+        });
       }
       let largestWal = 0;
       for (let i = 0; i < EXPIRING; i++) {

@@ -51,7 +51,9 @@ describe('database file deleted under a running store', () => {
     try {
       await store.set('before', record(0));
       for (const suffix of suffixes) rmSync(`${temp.file}${suffix}`, { force: true });
-      const burst = await settle(Array.from({ length: 250 }, (_, i) => store.set(`k${i}`, record(i))));
+      const burst = await settle(
+        Array.from({ length: 250 }, (_, i) => store.set(`k${i}`, record(i))),
+      );
       expect(burst.acknowledged).toBe(0);
       for (const error of burst.errors) expectLost(error, 'deleted');
       // Every operation is refused from then on, reads included: the connection sees a ghost.
@@ -117,7 +119,9 @@ describe('database file replaced under a running store', () => {
       rmSync(`${temp.file}-wal`, { force: true });
       rmSync(`${temp.file}-shm`, { force: true });
       renameSync(other, temp.file);
-      const burst = await settle(Array.from({ length: 50 }, (_, i) => store.set(`k${i}`, record(i))));
+      const burst = await settle(
+        Array.from({ length: 50 }, (_, i) => store.set(`k${i}`, record(i))),
+      );
       expect(burst.acknowledged).toBe(0);
       for (const error of burst.errors) expectLost(error, 'replaced');
     } finally {

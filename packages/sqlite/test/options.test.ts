@@ -63,7 +63,10 @@ describe('validation', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(temp.file, 'this is not a database, just a text file of some length'.repeat(100));
     expect(() => new SqliteStore({ database: temp.file })).toThrow(
-      expect.objectContaining({ code: 'UNAVAILABLE', cause: expect.objectContaining({ code: 'SQLITE_NOTADB' }) }),
+      expect.objectContaining({
+        code: 'UNAVAILABLE',
+        cause: expect.objectContaining({ code: 'SQLITE_NOTADB' }),
+      }),
     );
   });
 });

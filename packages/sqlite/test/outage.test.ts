@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type HeldLock,
+  judgeOutage,
   type OutageResult,
-  outageViolations,
   reportOutage,
   runFileLoss,
   runLockContention,
@@ -55,7 +55,9 @@ function holdLockInAnotherProcess(file: string, holdMs: number): Promise<HeldLoc
       child.stderr.on('data', (chunk: Buffer) => {
         output += chunk.toString();
       });
-      child.on('exit', (code) => reject(new Error(`lock holder exited (${code}) before "${line}":\n${output}`)));
+      child.on('exit', (code) =>
+        reject(new Error(`lock holder exited (${code}) before "${line}":\n${output}`)),
+      );
     });
   const released = seen('released');
   // Only `locked` is awaited here; attach a handler now so an early exit is reported once.
@@ -96,7 +98,9 @@ describe('sqlite under contention and file loss', () => {
       // "Fails at the bound": a write that gives up early while the lock is held gave up too
       // soon. 250 ms of slack: the store stops one busy timeout before its deadline, and the
       // first retry may start late on a busy machine.
-      expect(outageViolations(result, { maxEventLoopDelayMs: 100, minFailureWaitMs: BOUND - 250 })).toEqual([]);
+      expect(
+        judgeOutage(result, { maxEventLoopDelayMs: 100, minFailureWaitMs: BOUND - 250 }),
+      ).toEqual([]);
       expect(result.checkedWrites).toBeGreaterThan(0);
     } finally {
       await store.close();
@@ -118,7 +122,7 @@ describe('sqlite under contention and file loss', () => {
         readBack: check.readBack,
       });
       results.push(result);
-      expect(outageViolations(result)).toEqual([]);
+      expect(judgeOutage(result)).toEqual([]);
       expect(result.acknowledgedWrites).toBeGreaterThan(0);
     } finally {
       await store.close();
@@ -147,7 +151,7 @@ describe('sqlite under contention and file loss', () => {
         readBack: check.readBack,
       });
       results.push(result);
-      expect(outageViolations(result)).toEqual([]);
+      expect(judgeOutage(result)).toEqual([]);
     } finally {
       await store.close();
       await check.close();

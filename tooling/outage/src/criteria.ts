@@ -57,11 +57,15 @@ export function outageViolations(result: OutageResult, options: CriteriaOptions 
     );
   }
   if (result.unverifiedWrites > 0) {
-    out.push(`${result.unverifiedWrites} acknowledged writes could not be read back to verify them`);
+    out.push(
+      `${result.unverifiedWrites} acknowledged writes could not be read back to verify them`,
+    );
   }
   if (result.hung > 0) out.push(`${result.hung} operations never settled (hung)`);
   if (result.longestWaitMs > result.boundMs + slack) {
-    out.push(`an operation waited ${ms(result.longestWaitMs)}, over the ${ms(result.boundMs)} bound`);
+    out.push(
+      `an operation waited ${ms(result.longestWaitMs)}, over the ${ms(result.boundMs)} bound`,
+    );
   }
   if (result.badFailureCount > 0) {
     out.push(
@@ -82,7 +86,10 @@ export function outageViolations(result: OutageResult, options: CriteriaOptions 
     out.push('no operation failed: the fault did not show (was the backend really stopped?)');
   }
   if (result.succeeded === 0) out.push('no operation succeeded at all');
-  if (options.maxEventLoopDelayMs !== undefined && result.eventLoopDelayMaxMs >= options.maxEventLoopDelayMs) {
+  if (
+    options.maxEventLoopDelayMs !== undefined &&
+    result.eventLoopDelayMaxMs >= options.maxEventLoopDelayMs
+  ) {
     out.push(
       `the event loop stalled ${ms(result.eventLoopDelayMaxMs)}, at or over ${ms(options.maxEventLoopDelayMs)}`,
     );
@@ -97,4 +104,18 @@ export function outageViolations(result: OutageResult, options: CriteriaOptions 
     );
   }
   return out;
+}
+
+/**
+ * Judge `result` against the criteria and keep the verdict on it (the report prints it), then
+ * return the violations for the test to assert.
+ *
+ * @example
+ * ```ts
+ * expect(judgeOutage(result)).toEqual([]);
+ * ```
+ */
+export function judgeOutage(result: OutageResult, options: CriteriaOptions = {}): string[] {
+  result.violations = outageViolations(result, options);
+  return result.violations;
 }

@@ -17,7 +17,12 @@
  * reportOutage([result]);
  * ```
  */
-export { type CriteriaOptions, DEFAULT_SLACK_MS, outageViolations } from './criteria.js';
+export {
+  type CriteriaOptions,
+  DEFAULT_SLACK_MS,
+  judgeOutage,
+  outageViolations,
+} from './criteria.js';
 export { classifyError, now, OperationLog, sleep, within } from './operation-log.js';
 export { type ProcessFigures, type ProcessWatch, watchProcess } from './process-watch.js';
 export {
@@ -53,5 +58,11 @@ export {
 } from './scenarios/startup.js';
 export { type ServerTargetOptions, serverTarget } from './server-target.js';
 export { mustSurvive, type ScenarioRun, summarize } from './summarize.js';
-export type { FaultMarks, FaultTarget, OperationKind, OperationSample, OutageResult } from './types.js';
+export type {
+  FaultMarks,
+  FaultTarget,
+  OperationKind,
+  OperationSample,
+  OutageResult,
+} from './types.js';
 export { KeySource, recordFor } from './workload.js';

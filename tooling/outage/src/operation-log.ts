@@ -14,7 +14,11 @@ export function classifyError(err: unknown): { code: string; hasCause: boolean; 
   const message = err instanceof Error ? err.message : String(err);
   if (isSessionError(err)) return { code: err.code, hasCause: err.cause !== undefined, message };
   const name = err instanceof Error ? err.name : typeof err;
-  return { code: `RAW:${name}`, hasCause: err instanceof Error && err.cause !== undefined, message };
+  return {
+    code: `RAW:${name}`,
+    hasCause: err instanceof Error && err.cause !== undefined,
+    message,
+  };
 }
 
 /**

@@ -26,7 +26,16 @@ const HEADER = [
   'In flight at fault',
   'Writes checked',
   'False successes',
+  'Verdict',
 ];
+
+/** A verdict cell: `pass`, `not judged`, or the violations, each cut short. */
+function verdict(r: OutageResult): string {
+  if (r.violations === undefined) return 'not judged';
+  if (r.violations.length === 0) return 'pass';
+  const cut = (v: string) => (v.length > 140 ? `${v.slice(0, 139)}…` : v);
+  return `FAIL: ${r.violations.map(cut).join('; ')}`;
+}
 
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'never');
 
@@ -48,6 +57,7 @@ export function resultCells(r: OutageResult): string[] {
     r.inFlightAtFault === undefined ? '—' : String(r.inFlightAtFault),
     String(r.checkedWrites),
     String(r.falseSuccesses),
+    verdict(r),
   ];
 }
 
@@ -94,7 +104,8 @@ export function mergeIntoMarkdown(markdown: string, results: OutageResult[]): st
     throw new Error(`the markers ${BEGIN_MARKER} and ${END_MARKER} are missing or out of order`);
   }
   const byStore = new Map<string, string[]>();
-  const add = (store: string, line: string) => byStore.set(store, [...(byStore.get(store) ?? []), line]);
+  const add = (store: string, line: string) =>
+    byStore.set(store, [...(byStore.get(store) ?? []), line]);
   const measured = new Set(results.map((r) => r.store));
   for (const line of markdown.slice(begin + BEGIN_MARKER.length, end).split('\n')) {
     if (!line.startsWith('|')) continue;
@@ -115,7 +126,10 @@ export function reliabilityDocPath(): string {
 }
 
 /** Merge `results` into the doc's table (see {@link mergeIntoMarkdown}). */
-export function writeReliabilityFigures(results: OutageResult[], file = reliabilityDocPath()): void {
+export function writeReliabilityFigures(
+  results: OutageResult[],
+  file = reliabilityDocPath(),
+): void {
   if (!existsSync(file)) throw new Error(`${file} does not exist`);
   writeFileSync(file, mergeIntoMarkdown(readFileSync(file, 'utf8'), results));
 }

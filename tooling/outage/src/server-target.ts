@@ -12,8 +12,9 @@ export interface ServerTargetOptions {
   /** Whether a key is in the server, through a second client independent of the store. */
   readBack(key: string): Promise<boolean>;
   /**
-   * What an operator would redo after the restart of an empty server, before the app's
-   * traffic counts again (e.g. recreate DynamoDB Local's in-memory table). Part of `restart()`.
+   * Part of `restart()`, after the launcher's ping: resolve once the server serves a real
+   * request from an independent client. A JVM-based emulator answers its first data request
+   * only after a warm-up; the store's recovery is measured from here, not from the ping.
    */
   afterRestart?(): Promise<void>;
 }

@@ -33,7 +33,11 @@ const KEEP = 5;
  * stopped: only a write issued after it stopped answering, or acknowledged after the kill (when
  * nothing the dead server sent could still be arriving), must be there.
  */
-export function mustSurvive(sample: OperationSample, marks: FaultMarks | undefined, emptied: boolean): boolean {
+export function mustSurvive(
+  sample: OperationSample,
+  marks: FaultMarks | undefined,
+  emptied: boolean,
+): boolean {
   if (!marks || !emptied) return true;
   return sample.issuedAt >= marks.stoppedAt || (sample.settledAt ?? 0) >= marks.killedAt;
 }
@@ -59,7 +63,7 @@ async function checkWrites(run: ScenarioRun, writes: OperationSample[]) {
   for (let i = 0; i < writes.length; i += 32) {
     const batch = writes.slice(i, i + 32);
     const found = await Promise.all(batch.map((s) => readBackWithRetry(run.readBack, s.key)));
-    batch.forEach((sample, j) => verdicts.push({ sample, present: found[j] }));
+    for (const [j, sample] of batch.entries()) verdicts.push({ sample, present: found[j] });
   }
   let checked = 0;
   for (const { sample, present } of verdicts) {
@@ -120,7 +124,9 @@ export async function summarize(run: ScenarioRun): Promise<OutageResult> {
   if (restartCalledAt !== undefined && restartedAt !== undefined) {
     const first = run.log.firstSuccessAfter(restartCalledAt);
     recoveryMs =
-      first?.settledAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, first.settledAt - restartedAt);
+      first?.settledAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.max(0, first.settledAt - restartedAt);
   }
   return {
     store: run.store,

@@ -115,4 +115,6 @@ export interface OutageResult {
   lostWithBackend: number;
   /** Operations still unanswered when the backend was killed: the ones really in flight. */
   inFlightAtFault: number | undefined;
+  /** The pass criteria this result violates, once judged (see `judgeOutage`); empty = pass. */
+  violations?: string[];
 }

@@ -8,7 +8,7 @@
 import type { SessionStore } from '@sessions/core';
 import type { RunningServer } from '@sessions/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outageViolations } from './criteria.js';
+import { type CriteriaOptions, judgeOutage } from './criteria.js';
 import { reportOutage } from './report.js';
 import { DEFAULT_BOUND_MS } from './scenarios/kit.js';
 import { runBurst, runIdleKill, runSteadyLoad } from './scenarios/server-faults.js';
@@ -40,8 +40,28 @@ export interface ServerOutageSuite {
   createStore(server: RunningServer, scope: string): SessionStore | Promise<SessionStore>;
   /** A second, independent client reading what a store of `scope` wrote. */
   readBack(server: RunningServer, scope: string): ReadBackClient;
+  /**
+   * Provision `scope` on the backend before the cold-start scenario kills the server (create
+   * the table or indexes, as a deployment would have), so that scenario is about a store
+   * created while the server is down, not about lazy creation (the race covers that).
+   */
+  provision?(server: RunningServer, scope: string): Promise<void>;
   /** The stores' configured bound on any operation (default 2000 ms). */
   boundMs?: number;
+}
+
+/** Poll `check` until it answers (present or not) — the server serves requests again. */
+async function untilServing(check: ReadBackClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await check.readBack('outage-readiness-probe');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 // Each scenario waits out real outages: the steady one alone is a 10 s outage plus a restart
@@ -90,7 +110,11 @@ export function describeServerOutage(suite: ServerOutageSuite): void {
     const targetFor = (scope: string) => {
       const checker = suite.readBack(server, scope);
       cleanups.push(() => checker.close());
-      return serverTarget(server, { isEmptyAfterRestart: suite.isEmptyAfterRestart, readBack: checker.readBack });
+      return serverTarget(server, {
+        isEmptyAfterRestart: suite.isEmptyAfterRestart,
+        readBack: checker.readBack,
+        afterRestart: () => untilServing(checker),
+      });
     };
     /** A store for one scenario, closed after the suite. */
     const storeFor = async (scope: string) => {
@@ -98,49 +122,98 @@ export function describeServerOutage(suite: ServerOutageSuite): void {
       cleanups.push(() => store.close());
       return store;
     };
-    const record = (result: OutageResult, criteria?: Parameters<typeof outageViolations>[1]) => {
+    const record = (result: OutageResult, criteria?: CriteriaOptions) => {
       results.push(result);
-      expect(outageViolations(result, criteria), `${suite.name}: ${result.scenario}`).toEqual([]);
-      expect(result.checkedWrites, 'acknowledged writes verified in the backend').toBeGreaterThan(0);
+      expect(judgeOutage(result, criteria), `${suite.name}: ${result.scenario}`).toEqual([]);
+      expect(result.checkedWrites, 'acknowledged writes verified in the backend').toBeGreaterThan(
+        0,
+      );
     };
 
-    it('kill while idle: get and set fail fast, the same store recovers', async () => {
-      const scope = freshScope('idle');
-      record(await runIdleKill({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs }));
-    }, SCENARIO_TIMEOUT_MS);
+    it(
+      'kill while idle: get and set fail fast, the same store recovers',
+      async () => {
+        const scope = freshScope('idle');
+        record(
+          await runIdleKill({
+            name: suite.name,
+            store: await storeFor(scope),
+            target: targetFor(scope),
+            boundMs,
+          }),
+        );
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
 
-    it('steady 50 ops/s across a 10 s outage and a restart on the same port', async () => {
-      const scope = freshScope('steady');
-      record(await runSteadyLoad({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs }));
-    }, SCENARIO_TIMEOUT_MS);
+    it(
+      'steady 50 ops/s across a 10 s outage and a restart on the same port',
+      async () => {
+        const scope = freshScope('steady');
+        record(
+          await runSteadyLoad({
+            name: suite.name,
+            store: await storeFor(scope),
+            target: targetFor(scope),
+            boundMs,
+          }),
+        );
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
 
-    it('kill with a burst of 2,000 writes in flight', async () => {
-      const scope = freshScope('burst');
-      const result = await runBurst({ name: suite.name, store: await storeFor(scope), target: targetFor(scope), boundMs });
-      record(result);
-      // The kill must land mid-burst, or the scenario tested nothing.
-      expect(result.inFlightAtFault).toBeGreaterThan(0);
-    }, SCENARIO_TIMEOUT_MS);
+    it(
+      'kill with a burst of 2,000 writes in flight',
+      async () => {
+        const scope = freshScope('burst');
+        const result = await runBurst({
+          name: suite.name,
+          store: await storeFor(scope),
+          target: targetFor(scope),
+          boundMs,
+        });
+        record(result);
+        // The kill must land mid-burst, or the scenario tested nothing.
+        expect(result.inFlightAtFault).toBeGreaterThan(0);
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
 
-    it('created and first used while the server is down', async () => {
-      const scope = freshScope('cold');
-      const target = targetFor(scope);
-      record(await runColdStart({ name: suite.name, target, boundMs, createStore: () => suite.createStore(server, scope) }));
-    }, SCENARIO_TIMEOUT_MS);
+    it(
+      'created and first used while the server is down',
+      async () => {
+        const scope = freshScope('cold');
+        await suite.provision?.(server, scope);
+        const target = targetFor(scope);
+        record(
+          await runColdStart({
+            name: suite.name,
+            target,
+            boundMs,
+            createStore: () => suite.createStore(server, scope),
+          }),
+        );
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
 
-    it('2,000 first calls racing lazy creation on a fresh scope', async () => {
-      const scope = freshScope('race');
-      const checker = suite.readBack(server, scope);
-      cleanups.push(() => checker.close());
-      const result = await runFirstCallRace({
-        name: suite.name,
-        createStore: () => suite.createStore(server, scope),
-        readBack: checker.readBack,
-        boundMs,
-      });
-      // No fault here: failures are allowed (they must still be UNAVAILABLE), none required.
-      record(result, { faultMustShow: false });
-    }, SCENARIO_TIMEOUT_MS);
+    it(
+      '2,000 first calls racing lazy creation on a fresh scope',
+      async () => {
+        const scope = freshScope('race');
+        const checker = suite.readBack(server, scope);
+        cleanups.push(() => checker.close());
+        const result = await runFirstCallRace({
+          name: suite.name,
+          createStore: () => suite.createStore(server, scope),
+          readBack: checker.readBack,
+          boundMs,
+        });
+        // No fault here: failures are allowed (they must still be UNAVAILABLE), none required.
+        record(result, { faultMustShow: false });
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
   });
 }
 

@@ -38,16 +38,26 @@ export class KeySource {
 }
 
 /** Issue one write of a fresh key; the key is remembered for reads once acknowledged. */
-export function issueWrite(log: OperationLog, store: SessionStore, keys: KeySource): Promise<boolean> {
+export function issueWrite(
+  log: OperationLog,
+  store: SessionStore,
+  keys: KeySource,
+): Promise<boolean> {
   const { key, n } = keys.next();
-  return log.track('set', key, () => store.set(key, recordFor(key, n))).then((ok) => {
-    if (ok) keys.written.push(key);
-    return ok;
-  });
+  return log
+    .track('set', key, () => store.set(key, recordFor(key, n)))
+    .then((ok) => {
+      if (ok) keys.written.push(key);
+      return ok;
+    });
 }
 
 /** Issue one read. */
-export function issueRead(log: OperationLog, store: SessionStore, keys: KeySource): Promise<boolean> {
+export function issueRead(
+  log: OperationLog,
+  store: SessionStore,
+  keys: KeySource,
+): Promise<boolean> {
   const key = keys.forRead();
   return log.track('get', key, () => store.get(key));
 }
@@ -84,8 +94,9 @@ export function startSteadyLoad(
 }
 
 /**
- * After a restart: issue a write and a read every 20 ms until one succeeds or `maxMs` passes.
- * Resolves when either happens (the probes themselves may still be pending).
+ * After a restart: issue a write and a read every 20 ms until a write has succeeded (a
+ * recovered store must take writes again, and the harness needs one to verify) or `maxMs`
+ * passes. Resolves when either happens (the probes themselves may still be pending).
  */
 export async function probeUntilSuccess(
   log: OperationLog,
@@ -94,15 +105,13 @@ export async function probeUntilSuccess(
   maxMs: number,
 ): Promise<boolean> {
   const deadline = now() + maxMs;
-  let succeeded = false;
-  while (!succeeded && now() < deadline) {
+  let written = false;
+  while (!written && now() < deadline) {
     void issueWrite(log, store, keys).then((ok) => {
-      succeeded ||= ok;
+      written ||= ok;
     });
-    void issueRead(log, store, keys).then((ok) => {
-      succeeded ||= ok;
-    });
+    void issueRead(log, store, keys);
     await sleep(20);
   }
-  return succeeded;
+  return written;
 }

@@ -2,7 +2,12 @@
  * Stores that each break one rule the harness exists to catch, built on the honest fake client.
  * Each one reproduces a failure seen in real session stores (see issue 10).
  */
-import { type MemoryStore, type SessionRecord, type SetResult, UnavailableError } from '@sessions/core';
+import {
+  type MemoryStore,
+  type SessionRecord,
+  type SetResult,
+  UnavailableError,
+} from '@sessions/core';
 import { DELIBERATE } from '../vitest.config.js';
 import { type FakeServer, HonestStore, SOURCE } from './fake-backend.js';
 
@@ -23,7 +28,11 @@ export class SucceedsOnDisconnect extends HonestStore {
 
 /** Waits for the server forever: no bound at all. */
 export class HangsWhileDown extends HonestStore {
-  protected override run<T>(operation: string, fn: (d: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected override run<T>(
+    operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     if (!this.server.up) return new Promise<T>(() => undefined);
     return super.run(operation, fn, write);
   }
@@ -31,14 +40,22 @@ export class HangsWhileDown extends HonestStore {
 
 /** Lets the driver's error escape unwrapped. */
 export class ThrowsRawErrors extends HonestStore {
-  protected override run<T>(_operation: string, fn: (d: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected override run<T>(
+    _operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     return this.server.call(fn, write);
   }
 }
 
 /** Reports failures properly, but also leaks a rejection from a "background reconnect". */
 export class LeaksRejections extends HonestStore {
-  protected override run<T>(operation: string, fn: (d: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected override run<T>(
+    operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     return super.run(operation, fn, write).catch((err: unknown) => {
       void Promise.reject(new Error(`${DELIBERATE}: reconnect failed`));
       throw err;
@@ -49,15 +66,25 @@ export class LeaksRejections extends HonestStore {
 /** After the server returns, stays broken for `delayMs` (a long reconnect backoff). */
 export class RecoversSlowly extends HonestStore {
   #downSince: number | undefined;
-  constructor(server: FakeServer, boundMs: number, readonly delayMs: number) {
+  constructor(
+    server: FakeServer,
+    boundMs: number,
+    readonly delayMs: number,
+  ) {
     super(server, boundMs);
   }
-  protected override run<T>(operation: string, fn: (d: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected override run<T>(
+    operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     if (!this.server.up) this.#downSince = Date.now();
     const since = this.#downSince;
     if (since !== undefined && this.server.up && Date.now() - since < this.delayMs) {
       const cause = new Error('reconnecting');
-      return Promise.reject(new UnavailableError(SOURCE, `${operation}: still reconnecting`, { cause }));
+      return Promise.reject(
+        new UnavailableError(SOURCE, `${operation}: still reconnecting`, { cause }),
+      );
     }
     return super.run(operation, fn, write);
   }
@@ -65,7 +92,11 @@ export class RecoversSlowly extends HonestStore {
 
 /** Waits for a locked database synchronously (a long busy_timeout): the loop freezes. */
 export class BlocksTheLoop extends HonestStore {
-  protected override run<T>(operation: string, fn: (d: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected override run<T>(
+    operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     if (write && this.server.locked) {
       const until = Date.now() + 150;
       while (Date.now() < until && this.server.locked) {

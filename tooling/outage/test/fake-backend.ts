@@ -42,7 +42,8 @@ export class FakeServer {
           this.#parked.push(() => reject(connectionError('ECONNRESET')));
           return;
         }
-        if (write && this.locked) return reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+        if (write && this.locked)
+          return reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
         fn(this.data).then(resolve, reject);
       }, 1);
     });
@@ -76,7 +77,9 @@ export function bounded<T>(p: Promise<T>, ms: number, operation: string): Promis
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const cause = Object.assign(new Error(`${operation} timed out`), { name: 'TimeoutError' });
-      reject(new UnavailableError(SOURCE, `${operation} did not complete within ${ms} ms`, { cause }));
+      reject(
+        new UnavailableError(SOURCE, `${operation} did not complete within ${ms} ms`, { cause }),
+      );
     }, ms);
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
@@ -93,7 +96,11 @@ export class HonestStore implements SessionStore {
     protected readonly boundMs: number,
   ) {}
 
-  protected run<T>(operation: string, fn: (data: MemoryStore) => Promise<T>, write = false): Promise<T> {
+  protected run<T>(
+    operation: string,
+    fn: (data: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
     // A locked database is retried asynchronously (the loop stays free) until the bound.
     const attempt = async (): Promise<T> => {
       try {

@@ -70,7 +70,9 @@ describe('the harness passes an honest store', () => {
       readBack: async (key) => (await server.data.get(key)) !== undefined,
       holdLock: async () => heldFor(server, 900),
     });
-    expect(outageViolations(lock, { maxEventLoopDelayMs: 100, minFailureWaitMs: BOUND - 50 })).toEqual([]);
+    expect(
+      outageViolations(lock, { maxEventLoopDelayMs: 100, minFailureWaitMs: BOUND - 50 }),
+    ).toEqual([]);
 
     const file = new FakeFile();
     const careful = new FileHandleStore(file, BOUND, true);
@@ -136,7 +138,12 @@ describe('the harness catches a broken store', () => {
 
   it('that leaks unhandled rejections', async () => {
     const { store, target } = setup((s) => new LeaksRejections(s, BOUND));
-    const result = await runColdStart({ name: 'leaks', target, boundMs: BOUND, createStore: () => store });
+    const result = await runColdStart({
+      name: 'leaks',
+      target,
+      boundMs: BOUND,
+      createStore: () => store,
+    });
     expect(result.unhandledRejections.length).toBeGreaterThan(0);
     expect(outageViolations(result).join('\n')).toMatch(/unhandled rejections/);
   });
@@ -158,7 +165,9 @@ describe('the harness catches a broken store', () => {
       holdLock: async () => heldFor(server, 600),
     });
     expect(result.eventLoopDelayMaxMs).toBeGreaterThan(100);
-    expect(outageViolations(result, { maxEventLoopDelayMs: 100 }).join('\n')).toMatch(/event loop stalled/);
+    expect(outageViolations(result, { maxEventLoopDelayMs: 100 }).join('\n')).toMatch(
+      /event loop stalled/,
+    );
   });
 
   it('that keeps writing into a replaced database file', async () => {
@@ -173,6 +182,8 @@ describe('the harness catches a broken store', () => {
       writes: 20,
     });
     expect(result.falseSuccesses).toBe(20);
-    expect(outageViolations(result, { faultMustShow: false }).join('\n')).toMatch(/false successes/);
+    expect(outageViolations(result, { faultMustShow: false }).join('\n')).toMatch(
+      /false successes/,
+    );
   });
 });

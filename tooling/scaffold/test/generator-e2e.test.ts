@@ -71,9 +71,10 @@ afterAll(() => {
 });
 
 describe('a freshly generated store package', () => {
-  it('builds, typechecks and passes Biome', () => {
+  it('builds, typechecks, and passes Biome and publint', () => {
     expectSuccess(run('pnpm', ['run', 'build'], { cwd: acme }), 'build');
     expectSuccess(run('pnpm', ['exec', 'tsc', '--noEmit'], { cwd: acme }), 'tsc');
+    expectSuccess(run('pnpm', ['run', 'lint'], { cwd: acme }), 'publint');
     expectSuccess(
       run(join(work, 'node_modules/.bin/biome'), ['check', 'packages/acme'], { cwd: work }),
       'biome check',

@@ -5,11 +5,23 @@
  * the Jetty connector's host before starting it. `DYNAMODB_ENDPOINT` points the tests at
  * another instance instead.
  */
+
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { reportMissingBackend } from './backends.js';
 import { type RunningServer, type ServerSpec, startServer } from './launcher.js';
 import { which } from './which.js';
@@ -53,18 +65,89 @@ const LOOPBACK_LAUNCHER = fileURLToPath(
   new URL('../java/DynamoDBLocalLoopback.java', import.meta.url),
 );
 
-/** Resolve when `endpoint` answers a real ListTables call; reject otherwise. */
-export async function pingDynamo(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({
+/** A short-lived client with small bounds, for readiness checks. */
+function probeClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
     ...DYNAMODB_LOCAL_CREDENTIALS,
     endpoint,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: 2000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    },
   });
+}
+
+/** Resolve when `endpoint` answers a real ListTables call; reject otherwise. */
+export async function pingDynamo(endpoint: string): Promise<void> {
+  const client = probeClient(endpoint);
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), {
-      abortSignal: AbortSignal.timeout(1500),
+      abortSignal: AbortSignal.timeout(2000),
     });
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Run each kind of request a session store makes once, on a scratch table that is dropped
+ * afterwards. A fresh emulator JVM spends a second or more loading classes on the first
+ * CreateTable or UpdateItem; paying that before "ready" keeps it out of the tests' time bounds
+ * (an outage test expects the store to recover within a second of the server returning).
+ */
+export async function warmUpDynamo(endpoint: string): Promise<void> {
+  const client = probeClient(endpoint);
+  const TableName = `warmup_${randomBytes(6).toString('hex')}`;
+  const Key = { pk: { S: 'warmup' } };
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'uid', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'uid-index',
+            KeySchema: [{ AttributeName: 'uid', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      }),
+    );
+    await client.send(
+      new PutItemCommand({ TableName, Item: { ...Key, uid: { S: 'u' }, v: { N: '1' } } }),
+    );
+    await client.send(
+      new UpdateItemCommand({
+        TableName,
+        Key,
+        UpdateExpression: 'SET v = v + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    await client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+    await client.send(
+      new QueryCommand({
+        TableName,
+        IndexName: 'uid-index',
+        KeyConditionExpression: 'uid = :u',
+        ExpressionAttributeValues: { ':u': { S: 'u' } },
+      }),
+    );
+    await client.send(new DeleteTableCommand({ TableName }));
   } finally {
     client.destroy();
   }
@@ -78,6 +161,10 @@ export const dynamoSpec: ServerSpec = {
     return {
       cmd: 'java',
       args: [
+        // C1 only and the serial GC: a test emulator on a small box starts and warms up in
+        // about half the time, which matters for tests that restart it.
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
         `-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`,
         '-cp',
         `${join(lib, 'DynamoDBLocal.jar')}:${join(lib, 'DynamoDBLocal_lib', '*')}`,
@@ -90,9 +177,12 @@ export const dynamoSpec: ServerSpec = {
     };
   },
   url: (port) => `http://127.0.0.1:${port}`,
-  ping: pingDynamo,
-  // Source-file mode compiles the launcher first: a cold JVM takes a few seconds.
-  readyTimeoutMs: 60_000,
+  async ping(url) {
+    await pingDynamo(url);
+    await warmUpDynamo(url);
+  },
+  // Source-file mode compiles the launcher first, then the warm-up: a few seconds on a busy box.
+  readyTimeoutMs: 90_000,
 };
 
 /**

@@ -76,6 +76,7 @@ function badKeyCheck({ name, label, key }: BadKey): CheckSpec {
   };
 }
 
+/** The INPUT-1 checks: one per kind of bad key, and the accepted alphabet. */
 export const badKeyChecks = defineChecks('bad-keys', [
   ...BAD_KEYS.map(badKeyCheck),
   {

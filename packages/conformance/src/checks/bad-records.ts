@@ -90,6 +90,7 @@ function badSetCheck({ name, title, args }: BadSet): CheckSpec {
   };
 }
 
+/** The INPUT-3 checks: malformed records, expiresAt and ifVersion. */
 export const badRecordChecks = defineChecks('bad-records', [
   ...BAD_SETS.map(badSetCheck),
   {

@@ -42,6 +42,7 @@ function badUserIdCheck({ name, label, userId }: BadUserId): CheckSpec {
   };
 }
 
+/** The INPUT-2 checks: one per kind of bad userId, and the accepted edges. */
 export const badUserIdChecks = defineChecks('bad-user-ids', [
   ...BAD_USER_IDS.map(badUserIdCheck),
   {

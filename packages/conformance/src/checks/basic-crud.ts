@@ -4,6 +4,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectNothingStored, inAMinute } from './support.js';
 
+/** The CRUD checks. */
 export const basicCrudChecks = defineChecks('basic-crud', [
   {
     name: 'get-missing',

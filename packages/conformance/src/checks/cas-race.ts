@@ -27,6 +27,7 @@ function expectAllConflicts(errors: unknown[]): void {
   }
 }
 
+/** The CAS-3 checks: racing writers. */
 export const casRaceChecks = defineChecks('cas-race', [
   {
     name: 'one-winner-on-version',
@@ -47,8 +48,9 @@ export const casRaceChecks = defineChecks('cas-race', [
         ),
       );
       const { winners, errors } = tally(results);
-      assert.equal(winners.length, 1, `exactly one writer should win, ${winners.length} did`);
+      // Errors first: a store that fails for another reason should say so, not "0 won".
       expectAllConflicts(errors);
+      assert.equal(winners.length, 1, `exactly one writer should win, ${winners.length} did`);
       const [winner] = winners;
       assert.equal(winner?.version, 2);
       const stored = await store.get(key);
@@ -77,8 +79,9 @@ export const casRaceChecks = defineChecks('cas-race', [
         ),
       );
       const { winners, errors } = tally(results);
-      assert.equal(winners.length, 1, `exactly one writer should win, ${winners.length} did`);
+      // Errors first: a store that fails for another reason should say so, not "0 won".
       expectAllConflicts(errors);
+      assert.equal(winners.length, 1, `exactly one writer should win, ${winners.length} did`);
       const writer = winners[0]?.writer;
       assert.deepEqual(await store.get(key), {
         data: { writer },

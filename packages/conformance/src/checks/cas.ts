@@ -4,6 +4,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectCode, expectNothingStored, inAMinute } from './support.js';
 
+/** The CAS-1 and CAS-2 checks: versions and conditional writes. */
 export const casChecks = defineChecks('cas', [
   {
     name: 'create-is-version-1',

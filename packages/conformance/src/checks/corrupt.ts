@@ -48,6 +48,7 @@ function expectUnpolluted(data: unknown): void {
   );
 }
 
+/** The CORRUPT-1 and CORRUPT-2 checks. */
 export const corruptChecks = defineChecks('corrupt', [
   {
     name: 'raw-payload-readable',

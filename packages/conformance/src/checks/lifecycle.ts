@@ -47,6 +47,7 @@ function closedCheck({ method, call, applies }: (typeof CALLS)[number]): CheckSp
   return applies ? { ...spec, applies } : spec;
 }
 
+/** The LIFE-1 and LIFE-2 checks: one per method after close(), and clear(). */
 export const lifecycleChecks = defineChecks('lifecycle', [
   ...CALLS.map(closedCheck),
   {

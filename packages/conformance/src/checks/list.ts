@@ -22,6 +22,7 @@ function expectAll(ctx: CheckContext, store: SessionStore<unknown>, keys: string
   }, indexLag(ctx));
 }
 
+/** The LIST-1 checks of the optional list(). */
 export const listChecks = defineChecks('list', [
   {
     name: 'declared',

@@ -7,6 +7,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, inAMinute } from './support.js';
 
+/** The NS-1 checks. */
 export const namespaceChecks = defineChecks('namespaces', [
   {
     name: 'keys-isolated',

@@ -58,6 +58,7 @@ function refusalCheck({ name, label, make }: Unencodable): CheckSpec {
   };
 }
 
+/** The DATA-3 checks, and DATA-1 with the rich codec. */
 export const payloadCodecChecks = defineChecks('payload-codec', [
   ...JSON_REFUSES.map(refusalCheck),
   {

@@ -17,6 +17,7 @@ function dataOfSize(bytes: number, mark: string): { blob: string } {
   return { blob: mark + 'x'.repeat(bytes - ENVELOPE - mark.length) };
 }
 
+/** The DATA-2 checks. */
 export const payloadLimitChecks = defineChecks('payload-limits', [
   {
     name: 'declares-limit',

@@ -27,6 +27,7 @@ function roundTrip(name: string, what: string, data: unknown): CheckSpec {
   };
 }
 
+/** The DATA-1 and DATA-4 checks. */
 export const payloadChecks = defineChecks('payloads', [
   roundTrip('nested', 'deeply nested objects', {
     a: { b: { c: { d: { e: { f: { g: { h: 'deep' } } } } } } },

@@ -26,6 +26,7 @@ async function expectNativeExpiry(
   );
 }
 
+/** The TTL-5 checks. */
 export const physicalRemovalChecks = defineChecks('physical-removal', [
   {
     name: 'prune-declared',

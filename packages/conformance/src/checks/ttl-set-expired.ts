@@ -11,6 +11,7 @@ import {
   marker,
 } from './support.js';
 
+/** The TTL-3 checks. */
 export const ttlSetExpiredChecks = defineChecks('ttl-set-expired', [
   {
     name: 'past-deletes-existing',

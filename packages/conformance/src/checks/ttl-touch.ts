@@ -4,6 +4,7 @@ import { defineChecks, hasNativeExpiry, hasPrune } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, expectNothingStored, inAMinute } from './support.js';
 
+/** The TTL-4 checks. */
 export const ttlTouchChecks = defineChecks('ttl-touch', [
   {
     name: 'extends',

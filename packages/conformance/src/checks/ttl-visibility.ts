@@ -7,6 +7,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, inAMinute } from './support.js';
 
+/** The TTL-1 and TTL-2 checks. */
 export const ttlVisibilityChecks = defineChecks('ttl-visibility', [
   {
     name: 'get-live-before-expiry',

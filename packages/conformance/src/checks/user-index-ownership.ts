@@ -4,6 +4,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, inAMinute } from './support.js';
 
+/** The USER-3 checks. */
 export const userIndexOwnershipChecks = defineChecks('user-index-ownership', [
   {
     name: 'reassigned',

@@ -4,6 +4,7 @@ import { defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, expectNothingStored, inAMinute } from './support.js';
 
+/** The USER-1 and USER-2 checks. */
 export const userIndexChecks = defineChecks('user-index', [
   {
     name: 'list-exactly-own',

@@ -47,7 +47,10 @@ export function forkFixture(name: string, args: string[]): Fixture {
     next(type) {
       const i = inbox.findIndex((m) => m.type === type);
       if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] as FixtureMessage);
-      return Promise.race([new Promise<FixtureMessage>((resolve) => waiting.push({ type, resolve })), exited]);
+      return Promise.race([
+        new Promise<FixtureMessage>((resolve) => waiting.push({ type, resolve })),
+        exited,
+      ]);
     },
   };
 }

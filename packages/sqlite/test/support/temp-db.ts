@@ -15,5 +15,9 @@ export interface TempDatabase {
 /** Make a fresh temporary directory for a database file. */
 export function tempDatabase(prefix = 'sessions-sqlite-'): TempDatabase {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, file: join(dir, 'sessions.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file: join(dir, 'sessions.db'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -82,7 +82,10 @@ export interface FinishOptions {
 }
 
 /** Wait for stragglers (up to the bound plus grace), stop watching, and summarize. */
-export async function finishScenario(ctx: ScenarioContext, options: FinishOptions): Promise<OutageResult> {
+export async function finishScenario(
+  ctx: ScenarioContext,
+  options: FinishOptions,
+): Promise<OutageResult> {
   await ctx.log.drain(options.boundMs + HANG_GRACE_MS);
   const gaveUpAt = now();
   const figures = await ctx.watch.stop();

@@ -44,7 +44,11 @@ export async function runLockContention(options: LockContentionOptions): Promise
   const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
   const ctx = beginScenario();
   const keys = new KeySource('lock');
-  await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys), issueRead(ctx.log, store, keys));
+  await within(
+    boundMs + HANG_GRACE_MS,
+    issueWrite(ctx.log, store, keys),
+    issueRead(ctx.log, store, keys),
+  );
   const lock = await options.holdLock();
   const load = startSteadyLoad(ctx.log, store, keys, options.ratePerSec ?? 50);
   await lock.released;
@@ -84,7 +88,8 @@ export async function runFileLoss(options: FileLossOptions): Promise<OutageResul
   const boundMs = options.boundMs ?? DEFAULT_BOUND_MS;
   const ctx = beginScenario();
   const keys = new KeySource('file');
-  for (let i = 0; i < 10; i++) await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys));
+  for (let i = 0; i < 10; i++)
+    await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys));
   const stoppedAt = now();
   await options.inflict();
   const marks = { stoppedAt, killedAt: now() };

@@ -5,7 +5,13 @@
  */
 import { now, sleep, within } from '../operation-log.js';
 import type { OutageResult } from '../types.js';
-import { issueRead, issueWrite, KeySource, probeUntilSuccess, startSteadyLoad } from '../workload.js';
+import {
+  issueRead,
+  issueWrite,
+  KeySource,
+  probeUntilSuccess,
+  startSteadyLoad,
+} from '../workload.js';
 import {
   beginScenario,
   DEFAULT_BOUND_MS,

@@ -1,6 +1,6 @@
 // MemoryStore against the raw work it wraps: a Map holding the same encoded copy.
-import { runStoreBench, storeTarget, type BenchTarget } from '@sessions/bench';
-import { jsonCodec, MemoryStore } from '../src/index.js';
+import { jsonCodec, MemoryStore } from '@sessions/core';
+import { type BenchTarget, runStoreBench, storeTarget } from '../src/index.js';
 
 /** A plain Map doing the same copy (encode on write, decode on read) and the expiry check. */
 function mapTarget(): BenchTarget {

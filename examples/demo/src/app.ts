@@ -1,0 +1,154 @@
+/**
+ * The demo shop: log in (no password: a demo), a cart, and an "active sessions" page with
+ * revoke and "log out everywhere". Plain forms, post-redirect-get, no scripts.
+ */
+import type { Clock, SessionStore } from '@sessions/core';
+import {
+  activeSessions,
+  login,
+  logout,
+  logoutEverywhere,
+  revokeSession,
+  type SessionEnv,
+  sessionMiddleware,
+  userAgentMeta,
+} from '@sessions/hono';
+import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import { productOf } from './catalogue.js';
+import { deviceLabel } from './device.js';
+import { type Cart, errorPage, layout, loginForm, sessionsPage, shopPage } from './views.js';
+
+/** What the demo keeps in a session. */
+export interface DemoSession {
+  cart: Cart;
+}
+
+/** Options of {@link createDemoApp}. */
+export interface DemoAppOptions {
+  /** Where sessions live. */
+  store: SessionStore;
+  /**
+   * Secure `__Host-sid` cookie (default true). Browsers accept it on `http://localhost` too;
+   * turn it off only for a browser that does not, or a plain-HTTP host other than localhost.
+   */
+  secureCookie?: boolean;
+  /** The clock of the session manager (tests); default `Date.now`. */
+  clock?: Clock;
+}
+
+// Letters, digits and a few separators: a username is shown on pages and used as the owner key.
+const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
+const MAX_DEVICE_NAME = 40;
+
+/** The demo app, ready for `serve({ fetch: app.fetch })` or `app.request(...)`. */
+export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSession>> {
+  const app = new Hono<SessionEnv<DemoSession>>();
+  const secure = options.secureCookie ?? true;
+
+  // SameSite=Lax already keeps other sites' form posts from carrying the cookie; checking
+  // Origin / Sec-Fetch-Site as well covers browsers that do not enforce SameSite.
+  app.use(csrf());
+  app.use(
+    sessionMiddleware<DemoSession>({
+      store: options.store,
+      ...(options.clock ? { clock: options.clock } : {}),
+      cookie: secure ? {} : { name: 'sid', secure: false },
+      initialData: () => ({ cart: {} }),
+      meta: (c) => {
+        const userAgent = userAgentMeta(c)?.userAgent;
+        return { device: deviceLabel(userAgent), ...(userAgent ? { userAgent } : {}) };
+      },
+      onConflict: (c) =>
+        c.html(
+          errorPage(
+            'Nothing was saved',
+            'Another tab or device changed or ended this session at the same moment. Go back and try again.',
+          ),
+          409,
+        ),
+      onUnavailable: (c) =>
+        c.html(
+          errorPage(
+            'Sessions are unavailable',
+            'The session store cannot be reached right now, so nothing was saved. Try again in a few seconds.',
+          ),
+          503,
+        ),
+    }),
+  );
+
+  app.get('/', async (c) => {
+    const session = await c.var.session.load(); // a read: starts nothing, writes nothing
+    return c.html(
+      layout('Shop', session?.userId, shopPage(session?.data.cart ?? {}, !!session?.userId)),
+    );
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const username = String(form.username ?? '').trim();
+    if (!USERNAME.test(username)) {
+      const session = await c.var.session.load();
+      const error = 'A username is 1 to 64 letters, digits, or . _ @ -';
+      return c.html(
+        layout('Log in', undefined, shopPage(session?.data.cart ?? {}, false, error)),
+        400,
+      );
+    }
+    const device = String(form.device ?? '')
+      .trim()
+      .slice(0, MAX_DEVICE_NAME);
+    const userAgent = userAgentMeta(c)?.userAgent;
+    // A demo: no password. A real app checks credentials here, then calls login().
+    await login(c, username, {
+      meta: { device: device || deviceLabel(userAgent), ...(userAgent ? { userAgent } : {}) },
+    });
+    return c.redirect('/', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    await logout(c);
+    return c.redirect('/', 303);
+  });
+
+  app.post('/cart/:action{add|remove}', async (c) => {
+    const product = productOf((await c.req.parseBody()).sku);
+    if (!product) return c.html(errorPage('No such product', 'That item is not for sale.'), 400);
+    const session = await c.var.session.get(); // a new visitor's cart starts a session
+    const cart = session.data.cart;
+    const quantity = (cart[product.sku] ?? 0) + (c.req.param('action') === 'add' ? 1 : -1);
+    if (quantity > 0) cart[product.sku] = quantity;
+    else delete cart[product.sku];
+    return c.redirect('/', 303);
+  });
+
+  app.get('/sessions', async (c) => {
+    const session = await c.var.session.load();
+    if (session?.userId === undefined) {
+      return c.html(
+        layout('Active sessions', undefined, loginForm('Log in to see your sessions.')),
+      );
+    }
+    return c.html(layout('Active sessions', session.userId, sessionsPage(await activeSessions(c))));
+  });
+
+  app.post('/sessions/revoke', async (c) => {
+    const handle = String((await c.req.parseBody()).handle ?? '');
+    const current = await c.var.session.load();
+    await revokeSession(c, handle);
+    return c.redirect(handle === current?.handle ? '/' : '/sessions', 303);
+  });
+
+  app.post('/sessions/logout-others', async (c) => {
+    await logoutEverywhere(c, { keepCurrent: true });
+    return c.redirect('/sessions', 303);
+  });
+
+  app.post('/sessions/logout-all', async (c) => {
+    await logoutEverywhere(c);
+    return c.redirect('/', 303);
+  });
+
+  return app;
+}

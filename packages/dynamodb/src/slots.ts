@@ -1,0 +1,55 @@
+/**
+ * A counting semaphore for requests in flight. Each AWS SDK request costs a millisecond or two
+ * of CPU across a dozen asynchronous middleware steps; thousands started at once advance in
+ * lockstep, none reaches the network before the others, and the event loop is saturated so
+ * long that deadlines fire seconds late. Holding the surplus in a plain queue (where waiting
+ * costs nothing and a deadline removes a request before it is ever sent) keeps every
+ * operation within its bound under a burst.
+ */
+export class Slots {
+  #free: number;
+  /** Waiters in arrival order; a Set so an abandoned waiter leaves in O(1). */
+  readonly #waiting = new Set<() => void>();
+
+  constructor(capacity: number) {
+    this.#free = capacity;
+  }
+
+  /** Take a slot at once if one is free. */
+  tryAcquire(): boolean {
+    if (this.#free === 0) return false;
+    this.#free--;
+    return true;
+  }
+
+  /** Wait for a slot; rejects with the signal's reason if it aborts first (nothing is taken). */
+  acquire(signal: AbortSignal): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener('abort', abandon);
+        resolve();
+      };
+      const abandon = () => {
+        this.#waiting.delete(grant);
+        reject(signal.reason);
+      };
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      this.#waiting.add(grant);
+      signal.addEventListener('abort', abandon, { once: true });
+    });
+  }
+
+  /** Give a slot back: to the longest waiter, or to the pool. */
+  release(): void {
+    for (const next of this.#waiting) {
+      this.#waiting.delete(next);
+      next();
+      return;
+    }
+    this.#free++;
+  }
+}

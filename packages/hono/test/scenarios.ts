@@ -1,0 +1,231 @@
+// The middleware's behaviour, run against every store (see memory.test.ts).
+import { randomUUID } from 'node:crypto';
+import { hashSessionToken, richCodec, type SessionStore } from '@sessions/core';
+import { afterEach, expect, test } from 'vitest';
+import { Browser, buildApp, countingWrites, failingWrites, storedCount } from './app.js';
+
+/** Opens a fresh store for one test (a backend's test file passes its own). */
+export type MakeStore = (options?: { codec?: typeof richCodec }) => Promise<SessionStore>;
+
+export function honoScenarios(makeStore: MakeStore): void {
+  const opened: SessionStore[] = [];
+  const open: MakeStore = async (options) => {
+    const store = await makeStore(options);
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    // Some tests close their store under the app on purpose; close() is safe to call twice.
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+  const user = () => `u-${randomUUID()}`;
+
+  test('login regenerates: a new token with the same data, the old token dead', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request('/count', 'POST');
+    const before = browser.token;
+    const oldKey = browser.key();
+    const ada = user();
+    expect((await browser.request(`/login/${ada}`, 'POST')).status).toBe(200);
+    expect(browser.token).toBeDefined();
+    expect(browser.token).not.toBe(before);
+    expect(await store.get(oldKey)).toBeUndefined();
+    expect(await store.get(browser.key())).toMatchObject({ userId: ada });
+    expect(await browser.json('/me')).toEqual({ userId: ada, count: 1 });
+
+    const stale = new Browser(app);
+    stale.token = before;
+    const res = await stale.request('/me');
+    expect(await res.json()).toEqual({ userId: null, count: 0 });
+    expect(res.headers.getSetCookie().join()).toMatch(/Max-Age=0/);
+  });
+
+  test('a counter over many requests', async () => {
+    const { app } = buildApp(await open());
+    const browser = new Browser(app);
+    for (let i = 1; i <= 25; i++) {
+      expect(await browser.json('/count', 'POST')).toEqual({ count: i });
+    }
+    expect(await browser.json('/me')).toEqual({ userId: null, count: 25 });
+  });
+
+  test('anonymous read-only visitors write nothing and get no cookie', async () => {
+    const { store, writes } = countingWrites(await open());
+    const { app } = buildApp(store);
+    for (const path of ['/peek', '/me', '/sessions', '/peek']) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    expect(writes()).toBe(0);
+  });
+
+  test('logout destroys the session at the store and clears the cookie', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request(`/login/${user()}`, 'POST');
+    const token = browser.token;
+    const key = browser.key();
+    const res = await browser.request('/logout', 'POST');
+    expect(await res.json()).toEqual({ removed: true });
+    expect(res.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-sid=;.*Max-Age=0/)]);
+    expect(browser.token).toBeUndefined();
+    expect(await store.get(key)).toBeUndefined();
+    const replay = new Browser(app);
+    replay.token = token;
+    expect(await replay.json('/me')).toEqual({ userId: null, count: 0 });
+  });
+
+  test('log out everywhere else: other devices are out on their next request', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const ada = user();
+    const [laptop, phone, tablet] = [new Browser(app), new Browser(app), new Browser(app)];
+    for (const device of [laptop, phone, tablet]) await device.request(`/login/${ada}`, 'POST');
+    expect(await laptop.json('/logout-everywhere?keep=1', 'POST')).toEqual({ ended: 2 });
+    expect(await phone.json('/me')).toEqual({ userId: null, count: 0 });
+    expect(phone.token).toBeUndefined(); // the stale cookie was cleared
+    expect(await tablet.json('/me')).toMatchObject({ userId: null });
+    expect(await laptop.json('/me')).toMatchObject({ userId: ada });
+    expect(await store.listByUser(ada)).toHaveLength(1);
+
+    expect(await laptop.json('/logout-everywhere', 'POST')).toEqual({ ended: 1 });
+    expect(laptop.token).toBeUndefined();
+    expect(await store.listByUser(ada)).toEqual([]);
+  });
+
+  test('active sessions list the devices, and revoke ends one of them', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const ada = user();
+    const laptop = new Browser(app, 'Laptop/1.0');
+    const phone = new Browser(app, 'Phone/2.0');
+    await laptop.request(`/login/${ada}`, 'POST');
+    await phone.request(`/login/${ada}`, 'POST');
+    const res = await laptop.request('/sessions');
+    const text = await res.clone().text();
+    expect(text).not.toContain(String(laptop.token));
+    expect(text).not.toContain(String(phone.token));
+    const list = (await res.json()) as Array<{
+      handle: string;
+      current: boolean;
+      meta?: { userAgent?: string };
+    }>;
+    expect(list).toHaveLength(2);
+    const mine = list.find((s) => s.current);
+    const other = list.find((s) => !s.current);
+    expect(mine?.meta?.userAgent).toBe('Laptop/1.0');
+    expect(other?.meta?.userAgent).toBe('Phone/2.0');
+
+    // Someone else's handle is not ours to revoke.
+    const eve = new Browser(app);
+    await eve.request(`/login/${user()}`, 'POST');
+    expect(await eve.json(`/revoke/${other?.handle}`, 'POST')).toEqual({ revoked: false });
+
+    expect(await laptop.json(`/revoke/${other?.handle}`, 'POST')).toEqual({ revoked: true });
+    expect(await phone.json('/me')).toEqual({ userId: null, count: 0 });
+    expect(await laptop.json('/sessions')).toHaveLength(1);
+    // Revoking the current session logs this request out.
+    expect(await laptop.json(`/revoke/${mine?.handle}`, 'POST')).toEqual({ revoked: true });
+    expect(laptop.token).toBeUndefined();
+  });
+
+  test('a slow request finishing after logout does not bring the session back', async () => {
+    const store = await open();
+    const { app, parked, release } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request(`/login/${user()}`, 'POST');
+    const key = browser.key();
+    const slowClient = new Browser(app);
+    slowClient.token = browser.token;
+    const slow = slowClient.request('/slow-increment', 'POST');
+    await parked;
+    await browser.request('/logout', 'POST');
+    release();
+    const res = await slow;
+    expect(res.status).toBe(409);
+    expect(res.headers.getSetCookie()).toEqual([expect.stringMatching(/Max-Age=0/)]);
+    expect(await store.get(key)).toBeUndefined();
+  });
+
+  test('parallel requests on one session never lose an update silently', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request(`/login/${user()}`, 'POST');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => browser.request('/count', 'POST')),
+    );
+    const ok = results.filter((r) => r.status === 200).length;
+    expect(ok + results.filter((r) => r.status === 409).length).toBe(20);
+    expect(ok).toBeGreaterThan(0);
+    expect(await storedCount(store, browser.key())).toBe(ok);
+  });
+
+  test('the cookie is __Host-sid; Secure; HttpOnly; SameSite=Lax; Path=/', async () => {
+    const { app } = buildApp(await open());
+    const res = await new Browser(app).request(`/login/${user()}`, 'POST');
+    const [cookie, ...more] = res.headers.getSetCookie();
+    expect(more).toEqual([]);
+    expect(cookie).toMatch(/^__Host-sid=[A-Za-z0-9_-]{43};/);
+    const attributes = (cookie ?? '').split(/;\s*/).slice(1);
+    expect(attributes).toEqual(
+      expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Lax', 'Path=/']),
+    );
+    expect(attributes.some((a) => /^Max-Age=\d+$/.test(a))).toBe(true);
+    expect(attributes.some((a) => /^Domain=/i.test(a))).toBe(false);
+  });
+
+  test('a store that cannot write makes the response a 503 without a cookie', async () => {
+    const store = await open();
+    const { app } = buildApp(failingWrites(store));
+    const res = await app.request('/count', { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await res.text()).not.toContain('count');
+    const login = await app.request(`/login/${user()}`, { method: 'POST' });
+    expect(login.status).toBe(503);
+    expect(login.headers.getSetCookie()).toEqual([]);
+  });
+
+  test('a store closed under the app makes responses errors without a cookie', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request(`/login/${user()}`, 'POST');
+    await store.close();
+    for (const [path, method] of [
+      ['/count', 'POST'],
+      ['/me', 'GET'],
+      ['/logout', 'POST'],
+    ] as const) {
+      const res = await browser.request(path, method);
+      expect(res.status).toBe(503);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    const anonymous = await app.request('/count', { method: 'POST' });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.headers.getSetCookie()).toEqual([]);
+  });
+
+  test('a handler that throws stores none of its changes', async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    await browser.request('/count', 'POST');
+    const res = await browser.request('/count-then-fail', 'POST');
+    expect(res.status).toBe(500);
+    expect(await browser.json('/me')).toEqual({ userId: null, count: 1 });
+    expect(await storedCount(store, hashSessionToken(String(browser.token)))).toBe(1);
+  });
+
+  test('Dates in session data survive with the Date-preserving codec', async () => {
+    const { app } = buildApp(await open({ codec: richCodec }));
+    const browser = new Browser(app);
+    await browser.request('/seen', 'POST');
+    expect(await browser.json('/seen')).toEqual({ isDate: true, time: 1_700_000_000_123 });
+  });
+}
