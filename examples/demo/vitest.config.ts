@@ -1,3 +1,3 @@
 import { sessionsVitestConfig } from '@sessions/vitest-config';
 
-export default sessionsVitestConfig();
+export default sessionsVitestConfig({ test: { globalSetup: ['./test/global-setup.ts'] } });

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createDemoApp } from './app.js';
-import { describeChoice, openStore, parseStoreChoice } from './store.js';
+import { describeChoice, openStore, parseStoreChoice, type StoreTuning } from './store.js';
 
 /** Options of {@link serveDemo}. */
 export interface ServeDemoOptions {
@@ -17,6 +17,8 @@ export interface ServeDemoOptions {
   hostname?: string;
   /** The `__Host-` secure cookie (default true). */
   secureCookie?: boolean;
+  /** Backend settings that do not fit in the store URL. */
+  tuning?: StoreTuning;
 }
 
 /** A running demo. */
@@ -32,7 +34,7 @@ export interface RunningDemo {
 /** Open the store and serve the demo; resolves once it listens. */
 export async function serveDemo(options: ServeDemoOptions): Promise<RunningDemo> {
   const choice = parseStoreChoice(options.store);
-  const store = await openStore(choice);
+  const store = await openStore(choice, options.tuning);
   const app = createDemoApp({ store, secureCookie: options.secureCookie ?? true });
   const hostname = options.hostname ?? 'localhost';
   try {

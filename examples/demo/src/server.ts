@@ -1,5 +1,6 @@
 // `pnpm start`: the demo on http://localhost:3000 (PORT, HOST and SESSION_STORE change that).
 import { serveDemo } from './serve.js';
+import { tuningFromEnv } from './store.js';
 
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -11,6 +12,7 @@ const demo = await serveDemo({
   hostname: process.env.HOST || 'localhost',
   store: process.env.SESSION_STORE,
   secureCookie: process.env.COOKIE_SECURE !== 'false',
+  tuning: tuningFromEnv(),
 });
 console.log(`sessions demo on ${demo.url} (sessions in ${demo.storeDescription})`);
 

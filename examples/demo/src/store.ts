@@ -4,7 +4,8 @@
  * - unset or empty: SQLite, the file `demo-sessions.db` in the working directory;
  * - `sqlite:<path>`: SQLite, that file;
  * - `redis://…` / `rediss://…`: Redis;
- * - `mongodb://…` / `mongodb+srv://…`: MongoDB (or FerretDB);
+ * - `mongodb://…` / `mongodb+srv://…`: MongoDB (FerretDB 1.x, which has no TTL indexes, needs
+ *   `MONGODB_EXPIRY_MODE=prune`);
  * - `dynamodb://host:port?table=…&region=…`: DynamoDB at `http://host:port` (DynamoDB Local).
  *
  * Each backend's package is imported only when chosen, so the default needs only SQLite.
@@ -67,8 +68,32 @@ export function describeChoice(choice: StoreChoice): string {
   }
 }
 
+/** How a MongoDB store removes expired sessions (see @sessions/mongodb, "Expiry"). */
+export type MongoExpiryMode = 'ttl-index' | 'prune' | 'both';
+
+/** Backend settings that do not fit in a URL. */
+export interface StoreTuning {
+  /** For MongoDB: `ttl-index` (default), or `prune` on servers without TTL indexes. */
+  mongoExpiryMode?: MongoExpiryMode | undefined;
+}
+
+/** Read {@link StoreTuning} from the environment (`MONGODB_EXPIRY_MODE`). */
+export function tuningFromEnv(env: Record<string, string | undefined> = process.env): StoreTuning {
+  const mode = env.MONGODB_EXPIRY_MODE;
+  if (mode === undefined || mode === '') return {};
+  if (mode !== 'ttl-index' && mode !== 'prune' && mode !== 'both') {
+    throw new Error(
+      `MONGODB_EXPIRY_MODE must be ttl-index, prune or both, got ${JSON.stringify(mode)}`,
+    );
+  }
+  return { mongoExpiryMode: mode };
+}
+
 /** Open the chosen store. Connections are made lazily, on the first request. */
-export async function openStore(choice: StoreChoice): Promise<SessionStore> {
+export async function openStore(
+  choice: StoreChoice,
+  tuning: StoreTuning = {},
+): Promise<SessionStore> {
   switch (choice.kind) {
     case 'sqlite': {
       const { SqliteStore } = await import('@sessions/sqlite');
@@ -80,7 +105,11 @@ export async function openStore(choice: StoreChoice): Promise<SessionStore> {
     }
     case 'mongodb': {
       const { MongoStore } = await import('@sessions/mongodb');
-      return new MongoStore({ url: choice.url, namespace: NAMESPACE });
+      return new MongoStore({
+        url: choice.url,
+        namespace: NAMESPACE,
+        ...(tuning.mongoExpiryMode ? { expiryMode: tuning.mongoExpiryMode } : {}),
+      });
     }
     case 'dynamodb': {
       const { DynamoDBStore } = await import('@sessions/dynamodb');

@@ -2,44 +2,17 @@
 import { MemoryStore, type SessionStore, UnavailableError } from '@sessions/core';
 import { afterEach, expect, test } from 'vitest';
 import { createDemoApp } from '../src/app.js';
+import { otherSessionHandle, type Send, Visitor } from './visitor.js';
 
-const ORIGIN = 'http://localhost';
 const stores: SessionStore[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-function demo(store: SessionStore = new MemoryStore()) {
+function demo(store: SessionStore = new MemoryStore()): Send {
   stores.push(store);
-  return createDemoApp({ store });
-}
-
-/** One browser: keeps the session cookie, posts forms from the demo's own origin. */
-class Visitor {
-  cookie: string | undefined;
-  constructor(
-    private readonly app: ReturnType<typeof createDemoApp>,
-    private readonly userAgent = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
-  ) {}
-
-  async get(path: string): Promise<{ status: number; body: string; res: Response }> {
-    return this.send(path, 'GET');
-  }
-
-  async post(path: string, form: Record<string, string> = {}) {
-    return this.send(path, 'POST', new URLSearchParams(form));
-  }
-
-  private async send(path: string, method: string, body?: URLSearchParams) {
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, origin: ORIGIN };
-    if (this.cookie) headers.cookie = this.cookie;
-    const res = await this.app.request(path, { method, headers, ...(body ? { body } : {}) });
-    for (const set of res.headers.getSetCookie()) {
-      const pair = set.split(';')[0] ?? '';
-      this.cookie = pair.endsWith('=') ? undefined : pair;
-    }
-    return { status: res.status, body: await res.text(), res };
-  }
+  const app = createDemoApp({ store });
+  return (path, init) => Promise.resolve(app.request(path, init));
 }
 
 test('an anonymous visitor sees the shop and the login form, and costs no cookie', async () => {
@@ -79,7 +52,7 @@ test('active sessions: devices listed, one revoked, that one logged out next tim
   expect(page.match(/<tr class="session/g)).toHaveLength(2);
   expect(page).toMatch(/Laptop <span class="current">\(this device\)<\/span>/);
   expect(page).toContain('Chrome on Android');
-  const phoneHandle = /<tr class="session" data-handle="([0-9a-f]{64})"/.exec(page)?.[1];
+  const phoneHandle = otherSessionHandle(page);
   expect(phoneHandle).toBeDefined();
 
   const revoke = await laptop.post('/sessions/revoke', { handle: String(phoneHandle) });
@@ -110,7 +83,7 @@ test('bad input is refused: usernames, products, cross-site posts', async () => 
   expect(bad.body).not.toContain('<script>');
   expect(visitor.cookie).toBeUndefined();
   expect((await visitor.post('/cart/add', { sku: '__proto__' })).status).toBe(400);
-  const crossSite = await app.request('/login', {
+  const crossSite = await app('/login', {
     method: 'POST',
     headers: { origin: 'https://evil.example' },
     body: new URLSearchParams({ username: 'ada' }),

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { describeChoice, openStore, parseStoreChoice } from '../src/store.js';
+import { describeChoice, openStore, parseStoreChoice, tuningFromEnv } from '../src/store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -41,6 +41,12 @@ test('anything else is refused with the accepted forms', () => {
   for (const spec of ['postgres://x', 'sqlite:', 'dynamodb://', 'memory']) {
     expect(() => parseStoreChoice(spec)).toThrow(/redis:\/\/host:port/);
   }
+});
+
+test('MONGODB_EXPIRY_MODE tunes the MongoDB store, and nothing else is accepted', () => {
+  expect(tuningFromEnv({})).toEqual({});
+  expect(tuningFromEnv({ MONGODB_EXPIRY_MODE: 'prune' })).toEqual({ mongoExpiryMode: 'prune' });
+  expect(() => tuningFromEnv({ MONGODB_EXPIRY_MODE: 'never' })).toThrow(/ttl-index, prune or both/);
 });
 
 test('the description names the server, never a password', () => {

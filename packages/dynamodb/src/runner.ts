@@ -10,7 +10,7 @@ import {
   UnavailableError,
 } from '@sessions/core';
 import { SOURCE } from './options.js';
-import { Slots } from './slots.js';
+import { Slots, type SlotWait } from './slots.js';
 import { errorName, type TableManager } from './table.js';
 
 /** Settings of a {@link RequestRunner}. */
@@ -21,6 +21,17 @@ export interface RequestRunnerOptions {
   createTable: boolean;
   /** Most operations sending requests at once; the others wait (within their deadline). */
   maxConcurrentRequests: number;
+}
+
+/** Where one operation stands, shared by its timer and its run. */
+interface OperationState {
+  /** `performance.now()` at which the operation is out of time. */
+  deadline: number;
+  expired: boolean;
+  /** Its place in the queue for a slot, while it waits. */
+  wait?: SlotWait;
+  /** Cancels its request, once one is sent. */
+  controller?: AbortController;
 }
 
 /** Runs requests against one table with the store's bounds. */
@@ -37,73 +48,90 @@ export class RequestRunner {
    * looks at their names). A timeout rejects with `UnavailableError`.
    */
   bounded = <T>(operation: string, request: (signal: AbortSignal) => Promise<T>): Promise<T> =>
-    this.#withDeadline(operation, (signal) => request(signal));
+    this.#withDeadline(operation, request);
 
   /**
    * Run `body` (one request, or a short fixed sequence) as one operation: the table is made
    * ready first when the store creates it, everything shares one deadline and one abort
    * signal, and every failure comes back as a `SessionError` (driver errors as `UNAVAILABLE`
    * with the driver error as `cause`).
+   *
+   * This is core's `withDeadline` plus cancellation, on one timer: when the deadline passes,
+   * the operation rejects at once, leaves the queue if it is still waiting for a slot (never
+   * sent), or aborts its request (the SDK drops it). Under a burst, thousands of operations
+   * time out in the same tick, so the timeout path creates only what it needs: the abort
+   * controller exists only once a request is really sent.
    */
-  async op<T>(operation: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    try {
-      return await this.#withDeadline(operation, (signal, deadline) =>
-        this.#attempt(operation, body, signal, deadline),
+  op<T>(operation: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = this.options.timeoutMs;
+    const state: OperationState = { deadline: performance.now() + ms, expired: false };
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        state.expired = true;
+        const timeout = this.#timeoutError(operation);
+        state.controller?.abort(timeout.cause);
+        state.wait?.cancel(timeout);
+        reject(timeout);
+      }, ms);
+      // After a timeout, the late settlement below is ignored (a promise settles once).
+      this.#attempt(operation, body, state).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(this.toSessionError(err, operation));
+        },
       );
-    } catch (err) {
-      throw this.toSessionError(err, operation);
-    }
+    });
   }
 
   async #attempt<T>(
     operation: string,
     body: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-    deadline: number,
+    state: OperationState,
   ): Promise<T> {
     const { table } = this;
     const manage = this.options.createTable && table !== undefined;
     if (manage && !table.ready) await table.ensure();
-    if (!this.#slots.tryAcquire()) await this.#slots.acquire(signal);
+    if (!this.#slots.tryAcquire()) {
+      if (state.expired) throw this.#timeoutError(operation);
+      state.wait = this.#slots.wait();
+      await state.wait.granted;
+    }
     try {
       // A slot can come free in the very tick this operation's deadline passes, before its
       // timer runs: never start a request that is already late (under a burst, thousands of
       // them would each pay the SDK's CPU cost and delay every other timer).
-      if (signal.aborted || performance.now() >= deadline) throw this.#timeoutError(operation);
-      return await body(signal);
-    } catch (err) {
-      // A missing table means nothing was read or written: safe to ensure it and run again.
-      if (!manage || errorName(err) !== 'ResourceNotFoundException') throw err;
-      table.forget();
-      await table.ensure(true);
-      if (signal.aborted || performance.now() >= deadline) throw this.#timeoutError(operation);
-      return await body(signal);
+      if (state.expired || performance.now() >= state.deadline) throw this.#timeoutError(operation);
+      state.controller = new AbortController();
+      try {
+        return await body(state.controller.signal);
+      } catch (err) {
+        // A missing table means nothing was read or written: safe to ensure it and run again.
+        if (!manage || errorName(err) !== 'ResourceNotFoundException') throw err;
+        table.forget();
+        await table.ensure(true);
+        if (state.expired) throw this.#timeoutError(operation);
+        return await body(state.controller.signal);
+      }
     } finally {
       this.#slots.release();
     }
   }
 
-  /**
-   * Run with a deadline that also cancels: when it passes, the signal aborts (the SDK drops the
-   * request, or never sends it) and the operation rejects at once. This is core's
-   * `withDeadline` plus cancellation, built on one timer: under a burst, thousands of
-   * operations time out in the same tick, and each error they build costs event-loop time.
-   */
-  #withDeadline<T>(
-    operation: string,
-    run: (signal: AbortSignal, deadline: number) => Promise<T>,
-  ): Promise<T> {
+  /** A bounded, cancellable control-plane request (few of them: no queue, no shortcuts). */
+  #withDeadline<T>(operation: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const ms = this.options.timeoutMs;
-    const deadline = performance.now() + ms;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         const timeout = this.#timeoutError(operation);
         controller.abort(timeout.cause);
         reject(timeout);
       }, ms);
-      // After a timeout, the late settlement below is ignored (a promise settles once).
-      run(controller.signal, deadline).then(
+      run(controller.signal).then(
         (value) => {
           clearTimeout(timer);
           resolve(value);

@@ -6,6 +6,13 @@
  * costs nothing and a deadline removes a request before it is ever sent) keeps every
  * operation within its bound under a burst.
  */
+
+/** A place in the queue: resolves when a slot is granted; `cancel` leaves the queue. */
+export interface SlotWait {
+  readonly granted: Promise<void>;
+  cancel(reason: unknown): void;
+}
+
 export class Slots {
   #free: number;
   /** Waiters in arrival order; a Set so an abandoned waiter leaves in O(1). */
@@ -22,25 +29,17 @@ export class Slots {
     return true;
   }
 
-  /** Wait for a slot; rejects with the signal's reason if it aborts first (nothing is taken). */
-  acquire(signal: AbortSignal): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal.removeEventListener('abort', abandon);
-        resolve();
-      };
-      const abandon = () => {
-        this.#waiting.delete(grant);
-        reject(signal.reason);
-      };
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
+  /** Queue for a slot. A cancelled wait takes nothing. */
+  wait(): SlotWait {
+    let cancel: (reason: unknown) => void = () => {};
+    const granted = new Promise<void>((resolve, reject) => {
+      const grant = () => resolve();
       this.#waiting.add(grant);
-      signal.addEventListener('abort', abandon, { once: true });
+      cancel = (reason) => {
+        if (this.#waiting.delete(grant)) reject(reason);
+      };
     });
+    return { granted, cancel };
   }
 
   /** Give a slot back: to the longest waiter, or to the pool. */

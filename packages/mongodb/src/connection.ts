@@ -2,7 +2,7 @@
  * Where the store's collection comes from: the caller's client or Db (never closed by the
  * store), or a client the store creates from a URL, owns and closes.
  */
-import { type Collection, type Db, MongoClient } from 'mongodb';
+import { type Collection, type Db, MongoClient, MongoTopologyClosedError } from 'mongodb';
 import type { SessionDocument } from './document.js';
 import { DEFAULTS, type MongoStoreOptions, ownedClientOptions } from './options.js';
 
@@ -16,7 +16,10 @@ export interface StoreConnection {
 }
 
 /** Resolve `client` / `db` / `url` (exactly one is set; the options were checked). */
-export function connect(options: MongoStoreOptions<unknown>, operationTimeout: number): StoreConnection {
+export function connect(
+  options: MongoStoreOptions<unknown>,
+  operationTimeout: number,
+): StoreConnection {
   const name = options.collection ?? DEFAULTS.collection;
   let db: Db;
   let owned: MongoClient | undefined;
@@ -25,11 +28,51 @@ export function connect(options: MongoStoreOptions<unknown>, operationTimeout: n
   } else if (options.client) {
     db = options.client.db(options.dbName);
   } else {
-    owned = new MongoClient(options.url as string, { ...ownedClientOptions(operationTimeout), ...options.clientOptions });
+    owned = new MongoClient(options.url as string, {
+      ...ownedClientOptions(operationTimeout),
+      ...options.clientOptions,
+    });
     // Operations report their own failures; an 'error' event has no caller to go to, and an
     // EventEmitter without a listener would turn it into an uncaught exception.
     owned.on('error', () => {});
     db = owned.db(options.dbName);
   }
   return { collection: db.collection<SessionDocument>(name), client: db.client, owned };
+}
+
+/**
+ * Reopens a client whose topology the driver left closed. When a client's first (automatic)
+ * connect fails, the driver closes its topology but keeps it, and every later operation fails
+ * with "Topology is closed" although the server is back; `connect()` builds a new one.
+ */
+export class TopologyReopener {
+  #needed = false;
+  #pending: Promise<void> | undefined;
+
+  constructor(private readonly client: MongoClient) {}
+
+  /** Whether the next operation must reopen the topology first. */
+  get needed(): boolean {
+    return this.#needed;
+  }
+
+  /** Note a failed operation; a closed topology means the next one reopens it. */
+  observe(err: unknown): void {
+    const cause = err instanceof Error ? err.cause : undefined;
+    if (err instanceof MongoTopologyClosedError || cause instanceof MongoTopologyClosedError)
+      this.#needed = true;
+  }
+
+  /** Reopen the topology; concurrent callers share one attempt, a failed one is retried. */
+  reopen(): Promise<void> {
+    this.#pending ??= this.client
+      .connect()
+      .then(() => {
+        this.#needed = false;
+      })
+      .finally(() => {
+        this.#pending = undefined;
+      });
+    return this.#pending;
+  }
 }

@@ -2,7 +2,12 @@
  * The document layout: one document per session. Everything that knows how a session is laid
  * out in MongoDB lives here, so the store reads as operations and the README as this file.
  */
-import { CorruptError, type ResolvedStoreOptions, type SessionRecord, decodeData } from '@sessions/core';
+import {
+  CorruptError,
+  decodeData,
+  type ResolvedStoreOptions,
+  type SessionRecord,
+} from '@sessions/core';
 import { SOURCE } from './options.js';
 
 /**
@@ -45,7 +50,11 @@ export function writeUpdate(
   record: SessionRecord<unknown>,
   version?: number,
 ): { $set: Partial<SessionDocument>; $unset?: { userId: '' } } {
-  const fields: Partial<SessionDocument> = { namespace, data: encoded, expiresAt: new Date(record.expiresAt) };
+  const fields: Partial<SessionDocument> = {
+    namespace,
+    data: encoded,
+    expiresAt: new Date(record.expiresAt),
+  };
   if (version !== undefined) fields.version = version;
   if (record.userId === undefined) return { $set: fields, $unset: { userId: '' } };
   fields.userId = record.userId;
@@ -56,9 +65,17 @@ export function writeUpdate(
  * Turn a stored document into a record. Data that does not decode, or metadata of the wrong
  * type (a document written by something else), is `CORRUPT`, never a crash.
  */
-export function toRecord<D>(opts: ResolvedStoreOptions<D>, doc: Partial<SessionDocument>, key: string): SessionRecord<D> {
+export function toRecord<D>(
+  opts: ResolvedStoreOptions<D>,
+  doc: Partial<SessionDocument>,
+  key: string,
+): SessionRecord<D> {
   const { expiresAt, version, userId } = doc;
-  if (!(expiresAt instanceof Date) || typeof version !== 'number' || (userId !== undefined && typeof userId !== 'string')) {
+  if (
+    !(expiresAt instanceof Date) ||
+    typeof version !== 'number' ||
+    (userId !== undefined && typeof userId !== 'string')
+  ) {
     throw new CorruptError(SOURCE, `the stored session under key "${key}" has malformed metadata`);
   }
   const record: SessionRecord<D> = {

@@ -9,11 +9,21 @@ import type { SessionDocument } from './document.js';
 import { type ExpiryMode, SOURCE } from './options.js';
 
 /** The user index: `listByUser` / `deleteByUser` within a namespace. */
-export const USER_INDEX: IndexDescription = { key: { namespace: 1, userId: 1 }, name: 'namespace_1_userId_1' };
+export const USER_INDEX: IndexDescription = {
+  key: { namespace: 1, userId: 1 },
+  name: 'namespace_1_userId_1',
+};
 /** Serves `prune()` (and `clear()`, by its prefix): expired documents of one namespace. */
-export const EXPIRY_INDEX: IndexDescription = { key: { namespace: 1, expiresAt: 1 }, name: 'namespace_1_expiresAt_1' };
+export const EXPIRY_INDEX: IndexDescription = {
+  key: { namespace: 1, expiresAt: 1 },
+  name: 'namespace_1_expiresAt_1',
+};
 /** The TTL index: the server deletes a document once `expiresAt` has passed. */
-export const TTL_INDEX: IndexDescription = { key: { expiresAt: 1 }, name: 'expiresAt_1', expireAfterSeconds: 0 };
+export const TTL_INDEX: IndexDescription = {
+  key: { expiresAt: 1 },
+  name: 'expiresAt_1',
+  expireAfterSeconds: 0,
+};
 
 /** Whether a mode asks for the TTL index. */
 export function usesTtlIndex(mode: ExpiryMode): boolean {

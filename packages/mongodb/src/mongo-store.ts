@@ -17,16 +17,16 @@ import {
   type SessionStore,
   type SetOptions,
   type SetResult,
-  StoreLifecycle,
   type StoredSession,
+  StoreLifecycle,
   toSessionError,
-  UnavailableError,
   withDeadline,
 } from '@sessions/core';
-import { type Collection, type Filter, type MongoClient, MongoTopologyClosedError } from 'mongodb';
-import { connect } from './connection.js';
+import type { Collection, Filter, MongoClient, WithId } from 'mongodb';
+import { connect, TopologyReopener } from './connection.js';
 import { documentId, type SessionDocument, toRecord } from './document.js';
 import { IndexSetup } from './indexes.js';
+import { OperationRunner } from './operation-runner.js';
 import {
   assertMongoOptions,
   BACKEND_PAYLOAD_LIMIT,
@@ -35,14 +35,7 @@ import {
   type MongoStoreOptions,
   SOURCE,
 } from './options.js';
-import { processWriteQueue } from './write-queue.js';
 import { writeRecord } from './writes.js';
-
-/**
- * A queued write that would start with less than this left of its bound gives up instead:
- * better a clean `UNAVAILABLE` before writing than a deadline hit in the middle of the write.
- */
-const MIN_TIME_TO_WRITE_MS = 50;
 
 /**
  * A {@link SessionStore} on the official `mongodb` driver (6.x or 7.x). Works with MongoDB and
@@ -65,19 +58,13 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
   readonly #opts: ResolvedStoreOptions<D>;
   readonly #lifecycle = new StoreLifecycle(SOURCE);
   readonly #collection: Collection<SessionDocument>;
-  readonly #client: MongoClient;
   readonly #ownedClient: MongoClient | undefined;
   readonly #indexes: IndexSetup;
-  readonly #autoIndex: boolean;
+  readonly #runner: OperationRunner;
   readonly #timeout: number;
-  /** Prefix of this collection's entries in the process-wide write queue. */
-  readonly #queuePrefix: string;
   readonly #onPruneError: (error: SessionError) => void;
   #pruneTimer: NodeJS.Timeout | undefined;
   #pruning = false;
-  /** Set when the client's topology was found closed; the next operation reconnects it. */
-  #mustReconnect = false;
-  #reconnecting: Promise<void> | undefined;
 
   constructor(options: MongoStoreOptions<D>) {
     assertMongoOptions(options as MongoStoreOptions<unknown>);
@@ -85,14 +72,21 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     this.maxPayloadBytes = this.#opts.maxPayloadBytes;
     this.expiryMode = options.expiryMode ?? DEFAULTS.expiryMode;
     this.#timeout = options.operationTimeout ?? DEFAULTS.operationTimeout;
-    this.#autoIndex = options.autoIndex ?? true;
     this.#onPruneError = options.onPruneError ?? (() => {});
-    const { collection, client, owned } = connect(options as MongoStoreOptions<unknown>, this.#timeout);
+    const { collection, client, owned } = connect(
+      options as MongoStoreOptions<unknown>,
+      this.#timeout,
+    );
     this.#collection = collection;
-    this.#client = client;
     this.#ownedClient = owned;
-    this.#queuePrefix = `${collection.dbName}.${collection.collectionName}\0`;
     this.#indexes = new IndexSetup(collection, this.expiryMode);
+    this.#runner = new OperationRunner({
+      timeout: this.#timeout,
+      indexes: this.#indexes,
+      autoIndex: options.autoIndex ?? true,
+      topology: new TopologyReopener(client),
+      queueScope: `${collection.dbName}.${collection.collectionName}`,
+    });
     const interval = options.pruneInterval ?? DEFAULTS.pruneInterval;
     if (this.expiryMode !== 'ttl-index' && interval > 0) {
       this.#pruneTimer = setInterval(() => this.#pruneInBackground(), interval);
@@ -105,7 +99,9 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     this.#lifecycle.assertOpen();
     assertValidKey(key, SOURCE);
     const now = new Date(this.#opts.clock());
-    const doc = await this.#run('get', () => this.#collection.findOne({ _id: this.#id(key), expiresAt: { $gt: now } }));
+    const doc = await this.#runner.run('get', () =>
+      this.#collection.findOne({ _id: this.#id(key), expiresAt: { $gt: now } }),
+    );
     return doc ? toRecord(this.#opts, doc, key) : undefined;
   }
 
@@ -115,7 +111,7 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     assertValidSet<D>(key, record, ifVersion, SOURCE);
     const encoded = encodeData(this.#opts, record.data);
     const id = this.#id(key);
-    return this.#write('set', id, () =>
+    return this.#runner.write('set', id, () =>
       writeRecord({
         collection: this.#collection,
         id,
@@ -133,7 +129,7 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     assertValidKey(key, SOURCE);
     assertValidExpiresAt(expiresAt, SOURCE);
     const id = this.#id(key);
-    return this.#write('touch', id, async () => {
+    return this.#runner.write('touch', id, async () => {
       const now = this.#opts.clock();
       const live = { _id: id, expiresAt: { $gt: new Date(now) } };
       if (expiresAt <= now) {
@@ -141,7 +137,9 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
         return (await this.#collection.deleteOne(live)).deletedCount === 1;
       }
       // No upsert: a missing or expired session is never created or resurrected.
-      const result = await this.#collection.updateOne(live, { $set: { expiresAt: new Date(expiresAt) } });
+      const result = await this.#collection.updateOne(live, {
+        $set: { expiresAt: new Date(expiresAt) },
+      });
       return result.matchedCount === 1;
     });
   }
@@ -150,7 +148,7 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     this.#lifecycle.assertOpen();
     assertValidKey(key, SOURCE);
     const id = this.#id(key);
-    return this.#write('delete', id, async () => {
+    return this.#runner.write('delete', id, async () => {
       const live = { _id: id, expiresAt: { $gt: new Date(this.#opts.clock()) } };
       // An expired document is left to the TTL index / prune: it is already invisible.
       return (await this.#collection.deleteOne(live)).deletedCount === 1;
@@ -161,14 +159,22 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     this.#lifecycle.assertOpen();
     assertValidUserId(userId, SOURCE);
     const now = new Date(this.#opts.clock());
-    const docs = await this.#run('listByUser', () =>
-      this.#collection.find({ namespace: this.#opts.namespace, userId, expiresAt: { $gt: now } }).toArray(),
+    const docs = await this.#runner.run('listByUser', () =>
+      this.#collection
+        .find({ namespace: this.#opts.namespace, userId, expiresAt: { $gt: now } })
+        .toArray(),
     );
-    const prefixLength = this.#id('').length;
-    return docs.map((doc) => {
-      const key = doc._id.slice(prefixLength);
-      return { key, record: toRecord(this.#opts, doc, key) };
-    });
+    return this.#toSessions(docs);
+  }
+
+  /** Every live session of this namespace: a scan of the namespace (keep it off the hot path). */
+  async list(): Promise<Array<StoredSession<D>>> {
+    this.#lifecycle.assertOpen();
+    const now = new Date(this.#opts.clock());
+    const docs = await this.#runner.run('list', () =>
+      this.#collection.find({ namespace: this.#opts.namespace, expiresAt: { $gt: now } }).toArray(),
+    );
+    return this.#toSessions(docs);
   }
 
   async deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number> {
@@ -182,20 +188,24 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
       expiresAt: { $gt: new Date(this.#opts.clock()) },
     };
     if (except !== undefined) filter._id = { $ne: this.#id(except) };
-    const result = await this.#run('deleteByUser', () => this.#collection.deleteMany(filter));
+    const result = await this.#runner.run('deleteByUser', () =>
+      this.#collection.deleteMany(filter),
+    );
     return result.deletedCount;
   }
 
   async clear(): Promise<void> {
     this.#lifecycle.assertOpen();
-    await this.#run('clear', () => this.#collection.deleteMany({ namespace: this.#opts.namespace }));
+    await this.#runner.run('clear', () =>
+      this.#collection.deleteMany({ namespace: this.#opts.namespace }),
+    );
   }
 
   /** Delete this namespace's expired documents now; resolves to how many went. */
   async prune(): Promise<number> {
     this.#lifecycle.assertOpen();
     const now = new Date(this.#opts.clock());
-    const result = await this.#run('prune', () =>
+    const result = await this.#runner.run('prune', () =>
       this.#collection.deleteMany({ namespace: this.#opts.namespace, expiresAt: { $lte: now } }),
     );
     return result.deletedCount;
@@ -208,7 +218,7 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
    */
   async ensureIndexes(): Promise<void> {
     this.#lifecycle.assertOpen();
-    await this.#run('ensureIndexes', () => this.#indexes.ensure(), false);
+    await this.#runner.run('ensureIndexes', () => this.#indexes.ensure(), false);
   }
 
   async close(): Promise<void> {
@@ -227,57 +237,11 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     return documentId(this.#opts.namespace, key);
   }
 
-  /**
-   * Run one operation within the bound: reconnect if needed, indexes first (once), then
-   * `work`, which gets the operation's deadline. Driver errors become `UNAVAILABLE`.
-   */
-  async #run<T>(operation: string, work: (deadline: number) => Promise<T>, indexFirst = this.#autoIndex): Promise<T> {
-    const deadline = Date.now() + this.#timeout;
-    const attempt = async () => {
-      if (this.#mustReconnect) await this.#reconnect();
-      if (indexFirst && !this.#indexes.ready) await this.#indexes.ensure();
-      return work(deadline);
-    };
-    try {
-      return await withDeadline(attempt(), this.#timeout, SOURCE, operation);
-    } catch (err) {
-      const error = toSessionError(err, SOURCE, operation);
-      if (err instanceof MongoTopologyClosedError || error.cause instanceof MongoTopologyClosedError) {
-        this.#mustReconnect = true;
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Reopen the client's topology. When a client's first (automatic) connect fails, the driver
-   * leaves its topology closed, and every later operation fails with "Topology is closed"
-   * although the server is back: `connect()` builds a new one. Concurrent callers share it.
-   */
-  #reconnect(): Promise<void> {
-    this.#reconnecting ??= this.#client
-      .connect()
-      .then(() => {
-        this.#mustReconnect = false;
-      })
-      .finally(() => {
-        this.#reconnecting = undefined;
-      });
-    return this.#reconnecting;
-  }
-
-  /** {@link #run}, queued behind this process's earlier writes to the same document. */
-  #write<T>(operation: string, id: string, work: () => Promise<T>): Promise<T> {
-    return this.#run(operation, (deadline) => {
-      const queuedAt = Date.now();
-      return processWriteQueue.run(this.#queuePrefix + id, async () => {
-        // Waited out the bound behind earlier writes: give up before writing, not after.
-        if (deadline - Date.now() < MIN_TIME_TO_WRITE_MS) {
-          const waited = Date.now() - queuedAt;
-          throw new UnavailableError(SOURCE, `${operation} waited ${waited} ms for earlier writes of this session`);
-        }
-        return work();
-      });
+  #toSessions(docs: Array<WithId<SessionDocument>>): Array<StoredSession<D>> {
+    const prefixLength = this.#id('').length;
+    return docs.map((doc) => {
+      const key = doc._id.slice(prefixLength);
+      return { key, record: toRecord(this.#opts, doc, key) };
     });
   }
 

@@ -109,8 +109,14 @@ export function assertMongoOptions(options: MongoStoreOptions<unknown>): void {
     throw new TypeError(`[${SOURCE}] give exactly one of client, db or url (got ${given})`);
   }
   const collection = options.collection ?? DEFAULTS.collection;
-  if (typeof collection !== 'string' || !/^[^$\0]{1,120}$/.test(collection) || collection.startsWith('system.')) {
-    throw new TypeError(`[${SOURCE}] collection must be 1-120 characters without "$" and not start with "system."`);
+  if (
+    typeof collection !== 'string' ||
+    !/^[^$\0]{1,120}$/.test(collection) ||
+    collection.startsWith('system.')
+  ) {
+    throw new TypeError(
+      `[${SOURCE}] collection must be 1-120 characters without "$" and not start with "system."`,
+    );
   }
   if (options.expiryMode !== undefined && !EXPIRY_MODES.includes(options.expiryMode)) {
     throw new TypeError(`[${SOURCE}] expiryMode must be one of ${EXPIRY_MODES.join(', ')}`);
@@ -122,6 +128,8 @@ export function assertMongoOptions(options: MongoStoreOptions<unknown>): void {
     }
   }
   if (options.operationTimeout === 0) {
-    throw new TypeError(`[${SOURCE}] operationTimeout must be positive: every operation is bounded`);
+    throw new TypeError(
+      `[${SOURCE}] operationTimeout must be positive: every operation is bounded`,
+    );
   }
 }

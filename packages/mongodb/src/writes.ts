@@ -43,7 +43,10 @@ export function writeRecord(input: WriteInput): Promise<SetResult> {
 async function upsert(input: WriteInput): Promise<SetResult> {
   const { collection, id, namespace, encoded, record, now } = input;
   const update = { ...writeUpdate(namespace, encoded, record), $inc: { version: 1 } };
-  const before = await collection.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'before' });
+  const before = await collection.findOneAndUpdate({ _id: id }, update, {
+    upsert: true,
+    returnDocument: 'before',
+  });
   if (!before) return { version: 1 };
   const bumped = (typeof before.version === 'number' ? before.version : 0) + 1;
   if (isLive(before, now)) return { version: bumped };
@@ -61,9 +64,13 @@ async function upsert(input: WriteInput): Promise<SetResult> {
 async function createIfAbsent(input: WriteInput): Promise<SetResult> {
   const { collection, id, namespace, encoded, record, now } = input;
   try {
-    await collection.updateOne({ _id: id, expiresAt: { $lte: new Date(now) } }, writeUpdate(namespace, encoded, record, 1), {
-      upsert: true,
-    });
+    await collection.updateOne(
+      { _id: id, expiresAt: { $lte: new Date(now) } },
+      writeUpdate(namespace, encoded, record, 1),
+      {
+        upsert: true,
+      },
+    );
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError(SOURCE);
     throw err;
@@ -92,11 +99,18 @@ async function removeForPastExpiry(input: WriteInput): Promise<SetResult> {
   if (ifVersion === undefined) {
     await collection.deleteOne({ _id: id });
   } else if (ifVersion > 0) {
-    const result = await collection.deleteOne({ _id: id, version: ifVersion, expiresAt: { $gt: now } });
+    const result = await collection.deleteOne({
+      _id: id,
+      version: ifVersion,
+      expiresAt: { $gt: now },
+    });
     if (result.deletedCount !== 1) throw new ConflictError(SOURCE);
   } else {
     // "Must not exist" and nothing to store: a live record is the conflict; an expired one goes.
-    const live = await collection.findOne({ _id: id, expiresAt: { $gt: now } }, { projection: { _id: 1 } });
+    const live = await collection.findOne(
+      { _id: id, expiresAt: { $gt: now } },
+      { projection: { _id: 1 } },
+    );
     if (live) throw new ConflictError(SOURCE);
     await collection.deleteOne({ _id: id, expiresAt: { $lte: now } });
   }

@@ -3,7 +3,15 @@
 import { describeStore } from '@sessions/conformance/vitest';
 import { afterAll, describe } from 'vitest';
 import type { SessionDocument } from '../src/index.js';
-import { capabilitiesFor, mongoRaw, mongoUrl, serverInfo, storeFor, TEST_DB, testClient } from './support.js';
+import {
+  capabilitiesFor,
+  mongoRaw,
+  mongoUrl,
+  serverInfo,
+  storeFor,
+  TEST_DB,
+  testClient,
+} from './support.js';
 
 describe.skipIf(!mongoUrl)('mongodb', () => {
   const client = testClient();

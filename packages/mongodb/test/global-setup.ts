@@ -1,7 +1,7 @@
 // Starts FerretDB (or uses MONGODB_URL) once for the whole test run.
 import { setupMongo } from '@sessions/test-services/ferretdb';
-import type { TestProject } from 'vitest/node';
 import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {

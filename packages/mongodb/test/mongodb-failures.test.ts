@@ -65,7 +65,9 @@ describe.skipIf(!runnable)('server outage (private FerretDB)', () => {
     await server.kill();
     await expectUnavailable('get', () => store.get(key));
     await expectUnavailable('set', () => store.set(key, { data: { n: 2 }, expiresAt: later() }));
-    await expectUnavailable('set ifVersion', () => store.set(key, { data: {}, expiresAt: later() }, { ifVersion: 1 }));
+    await expectUnavailable('set ifVersion', () =>
+      store.set(key, { data: {}, expiresAt: later() }, { ifVersion: 1 }),
+    );
     await expectUnavailable('touch', () => store.touch(key, later()));
     await expectUnavailable('delete', () => store.delete(key));
     await expectUnavailable('listByUser', () => store.listByUser('u1'));
@@ -81,11 +83,20 @@ describe.skipIf(!runnable)('server outage (private FerretDB)', () => {
 
   test('a store created and first used while the server is down works once it is back', async () => {
     await server.kill();
-    const store = new MongoStore({ url: server.url, dbName: TEST_DB, collection: 'late', expiryMode: 'prune' });
+    const store = new MongoStore({
+      url: server.url,
+      dbName: TEST_DB,
+      collection: 'late',
+      expiryMode: 'prune',
+    });
     await expectUnavailable('first get', () => store.get(randomKey()));
-    await expectUnavailable('first set', () => store.set(randomKey(), { data: {}, expiresAt: Date.now() + 60_000 }));
+    await expectUnavailable('first set', () =>
+      store.set(randomKey(), { data: {}, expiresAt: Date.now() + 60_000 }),
+    );
     await server.restart();
-    await recoveredAfter(Date.now(), () => store.set('k', { data: { ok: 1 }, expiresAt: Date.now() + 60_000 }));
+    await recoveredAfter(Date.now(), () =>
+      store.set('k', { data: { ok: 1 }, expiresAt: Date.now() + 60_000 }),
+    );
     expect((await store.get('k'))?.data).toEqual({ ok: 1 });
     await store.close();
   });

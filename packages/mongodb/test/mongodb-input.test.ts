@@ -10,7 +10,13 @@ const mode = serverInfo?.expiryMode ?? 'prune';
 describe.skipIf(!mongoUrl)('operator injection', () => {
   const client = testClient(mongoUrl, { monitorCommands: true });
   afterAll(() => client.close());
-  const newStore = () => new MongoStore({ client, dbName: TEST_DB, namespace: `ns_${randomToken(8)}`, expiryMode: mode });
+  const newStore = () =>
+    new MongoStore({
+      client,
+      dbName: TEST_DB,
+      namespace: `ns_${randomToken(8)}`,
+      expiryMode: mode,
+    });
 
   test('keys, userIds and except that are objects are rejected with INVALID_KEY before any I/O', async () => {
     const store = newStore();

@@ -45,7 +45,13 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
 
   test('one document per session: _id "<namespace>/<key>", codec string, BSON Date, userId, version', async () => {
     const namespace = `ns_${randomToken(8)}`;
-    const store = new MongoStore({ client, dbName: TEST_DB, collection: 'layout', namespace, expiryMode: mode });
+    const store = new MongoStore({
+      client,
+      dbName: TEST_DB,
+      collection: 'layout',
+      namespace,
+      expiryMode: mode,
+    });
     const collection = db.collection<SessionDocument>('layout');
     const expiresAt = Date.now() + 60_000;
     await store.set('abc', { data: { n: 1 }, expiresAt, userId: 'u1' });
@@ -71,13 +77,23 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
 
   test('an unconditional set over an expired document is a creation: version 1 again', async () => {
     const clock = new FakeClock();
-    const store = new MongoStore({ client, dbName: TEST_DB, namespace: `ns_${randomToken(8)}`, clock: clock.now, expiryMode: mode });
+    const store = new MongoStore({
+      client,
+      dbName: TEST_DB,
+      namespace: `ns_${randomToken(8)}`,
+      clock: clock.now,
+      expiryMode: mode,
+    });
     const key = randomKey();
     const start = clock.now();
     await store.set(key, { data: { a: 1 }, expiresAt: start + 1_000 });
-    expect(await store.set(key, { data: { a: 2 }, expiresAt: start + 1_000 })).toEqual({ version: 2 });
+    expect(await store.set(key, { data: { a: 2 }, expiresAt: start + 1_000 })).toEqual({
+      version: 2,
+    });
     clock.set(start + 1_000);
-    expect(await store.set(key, { data: { a: 3 }, expiresAt: start + 60_000 })).toEqual({ version: 1 });
+    expect(await store.set(key, { data: { a: 3 }, expiresAt: start + 60_000 })).toEqual({
+      version: 1,
+    });
     expect(await store.get(key)).toEqual({ data: { a: 3 }, expiresAt: start + 60_000, version: 1 });
     await store.close();
   });
@@ -93,13 +109,21 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     if (mode === 'prune') {
       expect(byName.has('expiresAt_1')).toBe(false);
     } else {
-      expect(byName.get('expiresAt_1')).toMatchObject({ key: { expiresAt: 1 }, expireAfterSeconds: 0 });
+      expect(byName.get('expiresAt_1')).toMatchObject({
+        key: { expiresAt: 1 },
+        expireAfterSeconds: 0,
+      });
     }
     await store.close();
   });
 
   test("expiryMode 'ttl-index' on this server: a clear error naming expiryMode where TTL indexes are refused", async () => {
-    const store = new MongoStore({ client, dbName: TEST_DB, collection: `ttl_${randomToken(8)}`, expiryMode: 'ttl-index' });
+    const store = new MongoStore({
+      client,
+      dbName: TEST_DB,
+      collection: `ttl_${randomToken(8)}`,
+      expiryMode: 'ttl-index',
+    });
     if (mode === 'ttl-index') {
       // A server with TTL indexes: nothing to refuse, the store just works.
       await store.set('k', { data: {}, expiresAt: Date.now() + 60_000 });
@@ -111,7 +135,9 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
       expect(error.cause).toBeInstanceOf(MongoServerError);
       // Not cached forever: the next call asks the server again (and is refused again).
       const asked = await countCommands('createIndexes', async () => {
-        await expect(store.set('k', { data: {}, expiresAt: Date.now() + 60_000 })).rejects.toThrow(/expiryMode/);
+        await expect(store.set('k', { data: {}, expiresAt: Date.now() + 60_000 })).rejects.toThrow(
+          /expiryMode/,
+        );
       });
       expect(asked).toBeGreaterThan(0);
     }
@@ -129,7 +155,9 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     let created = 0;
     const unhandled = await unhandledDuring(async () => {
       created = await countCommands('createIndexes', async () => {
-        const results = await Promise.all(Array.from({ length: 2_000 }, () => store.get(randomKey())));
+        const results = await Promise.all(
+          Array.from({ length: 2_000 }, () => store.get(randomKey())),
+        );
         expect(results.every((r) => r === undefined)).toBe(true);
       });
     });
@@ -143,9 +171,17 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     const name = `broken_${randomToken(8)}`;
     // An index under our name with another key: the server refuses ours.
     await db.collection(name).createIndex({ userId: 1 }, { name: 'namespace_1_userId_1' });
-    const store = new MongoStore({ client, dbName: TEST_DB, collection: name, expiryMode: mode, operationTimeout: 30_000 });
+    const store = new MongoStore({
+      client,
+      dbName: TEST_DB,
+      collection: name,
+      expiryMode: mode,
+      operationTimeout: 30_000,
+    });
     const unhandled = await unhandledDuring(async () => {
-      const results = await Promise.allSettled(Array.from({ length: 2_000 }, () => store.get(randomKey())));
+      const results = await Promise.allSettled(
+        Array.from({ length: 2_000 }, () => store.get(randomKey())),
+      );
       for (const result of results) {
         expect(result.status).toBe('rejected');
         const reason = (result as PromiseRejectedResult).reason as SessionError;
@@ -179,7 +215,9 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     await store.set('gone', { data: {}, expiresAt: start + 1_000 });
     await store.set('kept', { data: {}, expiresAt: start + 60_000 });
     clock.set(start + 1_000);
-    await expect.poll(() => collection.findOne({ _id: `${namespace}/gone` }), { timeout: 5_000 }).toBeNull();
+    await expect
+      .poll(() => collection.findOne({ _id: `${namespace}/gone` }), { timeout: 5_000 })
+      .toBeNull();
     expect(await collection.findOne({ _id: `${namespace}/kept` })).not.toBeNull();
     await store.close();
     const afterClose = await countCommands('delete', () => sleep(300));

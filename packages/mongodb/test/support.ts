@@ -6,19 +6,24 @@ import type { RawAccess, StoreCapabilities, StoreFactoryContext } from '@session
 import { detectMongoServer, type MongoServerInfo } from '@sessions/test-services/ferretdb';
 import { BSON, type Collection, MongoClient, type MongoClientOptions } from 'mongodb';
 import { inject } from 'vitest';
-import { type MongoStoreOptions, MongoStore, type SessionDocument } from '../src/index.js';
+import { MongoStore, type MongoStoreOptions, type SessionDocument } from '../src/index.js';
 
 /** The test server's URL, or undefined when no server could run here. */
 export const mongoUrl = inject('mongoUrl');
 
 /** What the test server is (FerretDB 1.x: prune mode; MongoDB: ttl-index mode). */
-export const serverInfo: MongoServerInfo | undefined = mongoUrl ? await detectMongoServer(mongoUrl) : undefined;
+export const serverInfo: MongoServerInfo | undefined = mongoUrl
+  ? await detectMongoServer(mongoUrl)
+  : undefined;
 
 /** The database every test uses; namespaces and collections keep tests apart. */
 export const TEST_DB = 'sessions_test';
 
 /** A client for tests: fails fast, notices a restarted server quickly. */
-export function testClient(url = mongoUrl as string, options: MongoClientOptions = {}): MongoClient {
+export function testClient(
+  url = mongoUrl as string,
+  options: MongoClientOptions = {},
+): MongoClient {
   return new MongoClient(url, {
     serverSelectionTimeoutMS: 2000,
     heartbeatFrequencyMS: 500,
@@ -36,7 +41,11 @@ export function capabilitiesFor(mode: 'ttl-index' | 'prune'): StoreCapabilities 
  * Raw access to one namespace's documents, bypassing the store. The layout is spelled out
  * here on purpose (not imported), so the tests pin what the README documents.
  */
-export function mongoRaw(collection: Collection<SessionDocument>, namespace: string, nativeExpiry: boolean): RawAccess {
+export function mongoRaw(
+  collection: Collection<SessionDocument>,
+  namespace: string,
+  nativeExpiry: boolean,
+): RawAccess {
   const id = (key: string) => `${namespace}/${key}`;
   const raw: RawAccess = {
     async read(key) {
@@ -50,7 +59,9 @@ export function mongoRaw(collection: Collection<SessionDocument>, namespace: str
       );
     },
     async dump() {
-      return BSON.EJSON.stringify(await collection.find({ namespace }).toArray(), { relaxed: false });
+      return BSON.EJSON.stringify(await collection.find({ namespace }).toArray(), {
+        relaxed: false,
+      });
     },
   };
   if (nativeExpiry) {

@@ -71,6 +71,29 @@ export function configureOwnedFile(db: Database, synchronous: SqliteSynchronous)
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
 }
 
+// Above this, a busy timeout of a connection passed in is worth a warning: it is how long the
+// whole process may freeze whenever another process holds the lock.
+const LONG_BUSY_TIMEOUT_MS = 100;
+
+/**
+ * The busy timeout of a connection passed in (it bounds how long one attempt may block), with
+ * a process warning when it is long enough to freeze the event loop noticeably (better-sqlite3
+ * defaults to 5 s). `PRAGMA busy_timeout` reads no schema, so it cannot itself hit a lock.
+ */
+export function busyTimeoutOf(opened: OpenedDatabase): number {
+  if (opened.owned) return BUSY_TIMEOUT_MS;
+  const ms = Number(opened.db.pragma('busy_timeout', { simple: true }));
+  if (opened.file !== undefined && ms > LONG_BUSY_TIMEOUT_MS) {
+    process.emitWarning(
+      `the Database passed to ${SOURCE} has a busy timeout of ${ms} ms: while another process holds the lock, ` +
+        'each operation can freeze the event loop that long. Open it with `{ timeout: 5 }`: the store waits for ' +
+        'longer locks asynchronously.',
+      { code: 'SESSIONS_SQLITE_BUSY_TIMEOUT' },
+    );
+  }
+  return ms;
+}
+
 function isDatabase(value: unknown): value is Database {
   return (
     typeof value === 'object' &&

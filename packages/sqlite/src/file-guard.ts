@@ -73,7 +73,9 @@ export class FileGuard {
     if (ino === this.#ino && dev === this.#dev) return;
     throw this.#markLost(
       'replaced',
-      new Error(`${this.#file} is now inode ${dev}:${ino}; the store opened inode ${this.#dev}:${this.#ino}`),
+      new Error(
+        `${this.#file} is now inode ${dev}:${ino}; the store opened inode ${this.#dev}:${this.#ino}`,
+      ),
     );
   }
 

@@ -9,7 +9,6 @@ import {
   assertValidKey,
   assertValidSet,
   assertValidUserId,
-  ConflictError,
   type DeleteByUserOptions,
   decodeData,
   encodeData,
@@ -25,7 +24,7 @@ import {
   toSessionError,
 } from '@sessions/core';
 import type { Database } from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, configureOwnedFile, openDatabase } from './connection.js';
+import { busyTimeoutOf, configureOwnedFile, openDatabase } from './connection.js';
 import { FileGuard } from './file-guard.js';
 import { isLockError, LockGate } from './lock-gate.js';
 import { checkpoint, vacuumStep } from './maintenance.js';
@@ -35,8 +34,10 @@ import {
   SOURCE,
   type SqliteStoreOptions,
 } from './options.js';
+import { PruneTimer } from './prune-timer.js';
 import { migrate } from './schema.js';
 import { prepareStatements, type SessionRow, type SessionStatements } from './statements.js';
+import { type RecordWrite, writeRecord } from './write-record.js';
 
 // SQLite's own limit on a string or blob (SQLITE_MAX_LENGTH as better-sqlite3 builds it).
 const SQLITE_MAX_LENGTH = 1_000_000_000;
@@ -86,8 +87,7 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
   readonly #reads: LockGate;
   readonly #writes: LockGate;
   #statements: SessionStatements | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #pruning = false;
+  readonly #pruneTimer: PruneTimer | undefined;
 
   constructor(options: SqliteStoreOptions<D>) {
     if (typeof options !== 'object' || options === null) {
@@ -105,14 +105,13 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const gate = {
       source: SOURCE,
       timeoutMs: this.#sqlite.operationTimeout,
-      busyTimeoutMs: BUSY_TIMEOUT_MS,
+      busyTimeoutMs: busyTimeoutOf(opened),
     };
     this.#reads = new LockGate(gate);
     this.#writes = new LockGate(gate);
     this.#prepareEagerly();
     if (this.#sqlite.pruneInterval > 0) {
-      this.#timer = setInterval(() => this.#pruneInBackground(), this.#sqlite.pruneInterval);
-      this.#timer.unref();
+      this.#pruneTimer = new PruneTimer(() => this.prune(), this.#sqlite.pruneInterval);
     }
   }
 
@@ -130,23 +129,17 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const ifVersion = options?.ifVersion;
     assertValidSet<D>(key, record, ifVersion, SOURCE);
     const data = encodeData(this.#opts, record.data);
-    const { expiresAt } = record;
-    const userId = record.userId ?? null;
-    const ns = this.#opts.namespace;
-    const version = this.#write('set', (sql) => {
-      const now = this.#opts.clock();
-      if (expiresAt <= now) return this.#deleteForSet(sql, key, ifVersion, now);
-      if (ifVersion === undefined)
-        return sql.upsert.all(ns, key, data, expiresAt, userId, now)[0] as number;
-      if (ifVersion === 0) {
-        if (sql.insertIfAbsent.run(ns, key, data, expiresAt, userId, now).changes === 0)
-          throw new ConflictError(SOURCE);
-        return 1;
-      }
-      const next = sql.compareAndSet.all(data, expiresAt, userId, ns, key, ifVersion, now)[0];
-      if (next === undefined) throw new ConflictError(SOURCE);
-      return next;
-    });
+    const write: RecordWrite = {
+      namespace: this.#opts.namespace,
+      key,
+      data,
+      expiresAt: record.expiresAt,
+      userId: record.userId ?? null,
+      ifVersion,
+    };
+    const version = this.#write('set', (sql) =>
+      writeRecord(this.#db, sql, write, this.#opts.clock()),
+    );
     return then(version, (v) => ({ version: v }));
   }
 
@@ -179,14 +172,20 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     const rows = this.#read('listByUser', (sql) =>
       sql.listByUser.all(this.#opts.namespace, userId, this.#opts.clock()),
     );
-    return then(rows, (found) => found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })));
+    return then(rows, (found) =>
+      found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })),
+    );
   }
 
   /** Every live session of this namespace: a scan of the namespace, for admin views. */
   async list(): Promise<Array<StoredSession<D>>> {
     this.#lifecycle.assertOpen();
-    const rows = this.#read('list', (sql) => sql.list.all(this.#opts.namespace, this.#opts.clock()));
-    return then(rows, (found) => found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })));
+    const rows = this.#read('list', (sql) =>
+      sql.list.all(this.#opts.namespace, this.#opts.clock()),
+    );
+    return then(rows, (found) =>
+      found.map((row) => ({ key: row.key, record: this.#toRecord(row.key, row) })),
+    );
   }
 
   async deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number> {
@@ -242,8 +241,7 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
 
   async close(): Promise<void> {
     if (!this.#lifecycle.close()) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#pruneTimer?.stop();
     this.#reads.close();
     this.#writes.close();
     this.#guard.close();
@@ -308,31 +306,6 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     }
   }
 
-  /** `set` with an expiry in the past: a delete, after the compare-and-set check. */
-  #deleteForSet(
-    sql: SessionStatements,
-    key: string,
-    ifVersion: number | undefined,
-    now: number,
-  ): number {
-    const ns = this.#opts.namespace;
-    if (ifVersion === undefined) {
-      sql.deleteKey.all(ns, key);
-    } else if (ifVersion > 0) {
-      if (sql.deleteIfVersion.run(ns, key, ifVersion, now).changes === 0)
-        throw new ConflictError(SOURCE);
-    } else {
-      // "Must not exist": a live row is a conflict; an expired one is removed like any other.
-      this.#db
-        .transaction(() => {
-          if (sql.liveExists.get(ns, key, now) !== undefined) throw new ConflictError(SOURCE);
-          sql.deleteKey.all(ns, key);
-        })
-        .immediate();
-    }
-    return 0;
-  }
-
   #toRecord(key: string, row: SessionRow): SessionRecord<D> {
     const record: SessionRecord<D> = {
       data: decodeData(this.#opts, row.data, key),
@@ -341,20 +314,5 @@ export class SqliteStore<D = SessionData> implements SessionStore<D> {
     };
     if (row.user_id !== null) record.userId = row.user_id;
     return record;
-  }
-
-  /** The interval's prune. Its failures cannot reach a caller, so they become process warnings. */
-  #pruneInBackground(): void {
-    if (this.#pruning) return;
-    this.#pruning = true;
-    this.prune()
-      .catch((err: unknown) => {
-        // Closing the store mid-prune is not a failure worth reporting.
-        if (!this.#lifecycle.closed)
-          process.emitWarning(toSessionError(err, SOURCE, 'background prune'));
-      })
-      .finally(() => {
-        this.#pruning = false;
-      });
   }
 }

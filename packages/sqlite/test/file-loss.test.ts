@@ -90,7 +90,7 @@ describe('database file deleted under a running store', () => {
   });
 
   test('a connection passed in is watched too', async () => {
-    const db = new Database(temp.file);
+    const db = new Database(temp.file, { timeout: 5 });
     db.pragma('journal_mode = WAL');
     const store = new SqliteStore({ database: db, pruneInterval: 0 });
     try {

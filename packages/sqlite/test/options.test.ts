@@ -102,6 +102,24 @@ describe('the connection', () => {
     db.close();
   });
 
+  test('a connection passed in with a long busy timeout gets a warning, a short one none', async () => {
+    const warnings: Array<{ code?: string }> = [];
+    const onWarning = (warning: Error & { code?: string }) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const slow = new Database(temp.file); // better-sqlite3's default: 5 s
+      await new SqliteStore({ database: slow }).close();
+      const quick = new Database(temp.file, { timeout: 5 });
+      await new SqliteStore({ database: quick }).close();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.code)).toEqual(['SESSIONS_SQLITE_BUSY_TIMEOUT']);
+      slow.close();
+      quick.close();
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('two tables in one file are separate stores', async () => {
     const a = new SqliteStore({ database: temp.file, table: 'app_a' });
     const b = new SqliteStore({ database: temp.file, table: 'app_b' });

@@ -57,7 +57,11 @@ export interface MongoServerInfo {
 
 /** A short-lived client for probes: fails fast instead of waiting 30 s for a server. */
 function probeClient(url: string): MongoClient {
-  return new MongoClient(url, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000, maxPoolSize: 1 });
+  return new MongoClient(url, {
+    serverSelectionTimeoutMS: 1000,
+    connectTimeoutMS: 1000,
+    maxPoolSize: 1,
+  });
 }
 
 /** Resolve when the server at `url` answers a real `ping` command; reject otherwise. */
@@ -118,7 +122,8 @@ export function ferretDbProblem(binary: string): string | undefined {
   const run = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   if (run.status !== 0) {
-    const firstLine = output.split('\n').find((line) => line.trim() !== '') ?? run.error?.message ?? 'no output';
+    const firstLine =
+      output.split('\n').find((line) => line.trim() !== '') ?? run.error?.message ?? 'no output';
     return `${binary} --version failed (${firstLine.trim()})`;
   }
   if (!/version: v1\.24\./.test(output)) return `${binary} is not FerretDB v1.24.x`;

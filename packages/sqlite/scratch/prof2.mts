@@ -1,0 +1,13 @@
+import { rmSync } from 'node:fs';
+import { makePayload } from '@sessions/bench';
+import { SqliteStore } from '../src/index.js';
+const file = '/tmp/sq/prof.db';
+for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+const store = new SqliteStore({ database: file, namespace: 'bench', pruneInterval: 0 });
+const payload = makePayload(1024);
+for (let i = 0; i < 1000; i++) await store.set(`k${i}`, { data: payload, expiresAt: Date.now() + 3600e3 });
+const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
+const t = performance.now();
+for (let i = 0; i < 40000; i++) await store.set(keys[i % 1000]!, { data: payload, expiresAt: Date.now() + 3600e3 });
+console.log((performance.now() - t) / 40, 'us');
+await store.close();
