@@ -7,6 +7,7 @@ import {
   assertValidKey,
   assertValidSet,
   assertValidUserId,
+  ConflictError,
   type DeleteByUserOptions,
   encodeData,
   type ResolvedStoreOptions,
@@ -35,7 +36,7 @@ import {
   type MongoStoreOptions,
   SOURCE,
 } from './options.js';
-import { writeRecord } from './writes.js';
+import { mustConflict, writeRecord } from './writes.js';
 
 /**
  * A {@link SessionStore} on the official `mongodb` driver (6.x or 7.x). Works with MongoDB and
@@ -111,17 +112,25 @@ export class MongoStore<D = SessionData> implements SessionStore<D> {
     assertValidSet<D>(key, record, ifVersion, SOURCE);
     const encoded = encodeData(this.#opts, record.data);
     const id = this.#id(key);
-    return this.#runner.write('set', id, () =>
-      writeRecord({
+    return this.#runner.write('set', id, async (previous, chain) => {
+      const now = this.#opts.clock();
+      if (mustConflict(previous, ifVersion, now)) {
+        // Nothing was written: what the previous write left still stands for the next one.
+        chain.last = previous;
+        throw new ConflictError(SOURCE);
+      }
+      const result = await writeRecord({
         collection: this.#collection,
         id,
         namespace: this.#opts.namespace,
         encoded,
         record: record as SessionRecord<unknown>,
         ifVersion,
-        now: this.#opts.clock(),
-      }),
-    );
+        now,
+      });
+      if (result.version > 0) chain.last = { version: result.version, expiresAt: record.expiresAt };
+      return result;
+    });
   }
 
   async touch(key: string, expiresAt: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import { toSessionError, UnavailableError, withDeadline } from '@sessions/core';
 import type { TopologyReopener } from './connection.js';
 import type { IndexSetup } from './indexes.js';
 import { SOURCE } from './options.js';
-import { processWriteQueue } from './write-queue.js';
+import { processWriteQueue, type WriteChain } from './write-queue.js';
 
 /**
  * A queued write that would start with less than this left of its bound gives up instead:
@@ -54,11 +54,18 @@ export class OperationRunner {
     }
   }
 
-  /** {@link run}, queued behind this process's earlier writes to the same document. */
-  write<T>(operation: string, id: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * {@link run}, queued behind this process's earlier writes to the same document. `work` gets
+   * what the write just before it left (when known) and the chain to record its own outcome.
+   */
+  write<T>(
+    operation: string,
+    id: string,
+    work: (previous: WriteChain['last'], chain: WriteChain) => Promise<T>,
+  ): Promise<T> {
     return this.run(operation, (deadline) => {
       const queuedAt = Date.now();
-      return processWriteQueue.run(`${this.parts.queueScope}\0${id}`, async () => {
+      return processWriteQueue.run(`${this.parts.queueScope}\0${id}`, async (chain) => {
         // Waited out the bound behind earlier writes: give up before writing, not after.
         if (deadline - Date.now() < MIN_TIME_TO_WRITE_MS) {
           const waited = Date.now() - queuedAt;
@@ -67,7 +74,11 @@ export class OperationRunner {
             `${operation} waited ${waited} ms for earlier writes of this session`,
           );
         }
-        return work();
+        // Whatever happens next, the previous write's outcome is no longer the latest news;
+        // `work` records its own outcome in the chain when it knows it.
+        const previous = chain.last;
+        chain.last = undefined;
+        return work(previous, chain);
       });
     });
   }

@@ -9,30 +9,51 @@
  * on such servers. On MongoDB each update is atomic by itself and the queue only orders what
  * would be ordered anyway. Across processes only the server can help: see the README.
  */
+
+/**
+ * What the writes of one document know while they run back to back. Lets a compare-and-set
+ * that is bound to lose (the write just before it left another version) fail at once instead
+ * of waiting for a round trip: with many writers racing on one session, the queue would
+ * otherwise fill with doomed writes.
+ */
+export interface WriteChain {
+  /** What the previous write of this chain left, when it succeeded; else undefined. */
+  last: { version: number; expiresAt: number } | undefined;
+}
+
+interface ChainEntry {
+  /** Settles when the last queued write has settled; never rejects. */
+  tail: Promise<void>;
+  chain: WriteChain;
+}
+
+/** Per-document FIFO queues of writes; see the module comment. */
 export class WriteQueue {
-  /** The tail of each busy document's queue; idle documents have no entry. */
-  readonly #tails = new Map<string, Promise<void>>();
+  /** Busy documents only: an entry goes when its last write settles. */
+  readonly #entries = new Map<string, ChainEntry>();
 
   /** Run `work` once every earlier write queued under `id` has settled. */
-  run<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(id);
+  run<T>(id: string, work: (chain: WriteChain) => Promise<T>): Promise<T> {
+    const previous = this.#entries.get(id);
     let release: () => void = () => {};
     const settled = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous ? previous.then(() => settled) : settled;
-    this.#tails.set(id, tail);
-    const result = (previous ?? Promise.resolve()).then(work);
-    // Release on either outcome; `previous` never rejects, it only chains releases.
+    const entry: ChainEntry = {
+      tail: previous ? previous.tail.then(() => settled) : settled,
+      chain: previous?.chain ?? { last: undefined },
+    };
+    this.#entries.set(id, entry);
+    const result = (previous?.tail ?? Promise.resolve()).then(() => work(entry.chain));
     return result.finally(() => {
       release();
-      if (this.#tails.get(id) === tail) this.#tails.delete(id);
+      if (this.#entries.get(id) === entry) this.#entries.delete(id);
     });
   }
 
   /** How many documents have writes queued or running (for tests). */
   get size(): number {
-    return this.#tails.size;
+    return this.#entries.size;
   }
 }
 

@@ -25,6 +25,21 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
+/**
+ * Whether a compare-and-set must lose, judged from what the write just before it (in this
+ * process's queue for the document) left: another version, or, for "must not exist", a live
+ * record. Versions only grow (bar a re-creation), so at worst this reports a conflict that a
+ * round trip might not have; a conflict changes nothing and the caller retries.
+ */
+export function mustConflict(
+  previous: { version: number; expiresAt: number } | undefined,
+  ifVersion: number | undefined,
+  now: number,
+): boolean {
+  if (previous === undefined || ifVersion === undefined) return false;
+  return ifVersion === 0 ? now < previous.expiresAt : previous.version !== ifVersion;
+}
+
 /** Write `input.record` under the rules of `set`; see each case. */
 export function writeRecord(input: WriteInput): Promise<SetResult> {
   if (input.record.expiresAt <= input.now) return removeForPastExpiry(input);

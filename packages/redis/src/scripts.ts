@@ -30,10 +30,17 @@ function lua(name: string, source: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// Lua fragments: read a header (expiresAt, version, userId) without copying the payload, and
-// keep a user's index trimmed and alive at least as long as its newest member.
+// Lua fragments. READ_HEADER sets e, v, owner (nil when the key is missing or not ours) from
+// the first 64 bytes, which hold every header whose userId is short, and reads up to the
+// longest possible header only when they do not: the payload is never copied into Lua.
 const HEADER = "'^(%-?%d+):(%d+):([^\\n]*)\\n'";
-const PROBE = `0, ${HEADER_PROBE_BYTES - 1}`;
+const READ_HEADER = (key: string) => `
+local head = redis.call('GETRANGE', ${key}, 0, 63)
+if #head == 64 and not string.find(head, '\\n', 1, true) then
+  head = redis.call('GETRANGE', ${key}, 0, ${HEADER_PROBE_BYTES - 1})
+end
+local e, v, owner = string.match(head, ${HEADER})`;
+// Keep a user's index trimmed and alive at least as long as its newest member.
 const REINDEX = (idx: string, now: string, ttl: string) => `
   redis.call('ZREMRANGEBYSCORE', ${idx}, '-inf', ${now})
   if redis.call('PTTL', ${idx}) < tonumber(${ttl}) then redis.call('PEXPIRE', ${idx}, ${ttl}) end`;
@@ -46,8 +53,7 @@ const REINDEX = (idx: string, now: string, ttl: string) => `
 export const SET_SCRIPT = lua(
   'set',
   `
-local now = tonumber(ARGV[2])
-local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
+local now = tonumber(ARGV[2])${READ_HEADER('KEYS[1]')}
 local version = 0
 if e and tonumber(e) > now then version = tonumber(v) end
 if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= version then return -1 end
@@ -74,8 +80,7 @@ return version`,
 export const TOUCH_SCRIPT = lua(
   'touch',
   `
-local now = tonumber(ARGV[2])
-local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
+local now = tonumber(ARGV[2])${READ_HEADER('KEYS[1]')}
 if not e or tonumber(e) <= now then return 0 end
 local idx = owner ~= '' and (ARGV[1] .. ':u:' .. owner)
 if tonumber(ARGV[3]) <= now then
@@ -101,8 +106,7 @@ return 1`,
  */
 export const DELETE_SCRIPT = lua(
   'delete',
-  `
-local e, v, owner = string.match(redis.call('GETRANGE', KEYS[1], ${PROBE}), ${HEADER})
+  `${READ_HEADER('KEYS[1]')}
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 if owner and owner ~= '' then redis.call('ZREM', ARGV[1] .. ':u:' .. owner, ARGV[3]) end
 if e and tonumber(e) > tonumber(ARGV[2]) then return 1 end
@@ -151,8 +155,7 @@ for i, idx in ipairs(KEYS) do
   local tag = ARGV[3 + i]
   for _, member in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
     if member ~= ARGV[3] then
-      local key = tag .. ':s:' .. member
-      local e, v, owner = string.match(redis.call('GETRANGE', key, ${PROBE}), ${HEADER})
+      local key = tag .. ':s:' .. member${READ_HEADER('key')}
       if owner == ARGV[2] then
         if tonumber(e) > now then removed = removed + 1 end
         redis.call('DEL', key)

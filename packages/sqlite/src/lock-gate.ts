@@ -74,7 +74,11 @@ export class LockGate {
     let deadline = this.#options.timeoutMs;
     if (this.#queue.length === 0) {
       try {
-        return attempt();
+        const t0 = performance.now();
+        const r = attempt();
+        const dt = performance.now() - t0;
+        if (dt > 30) console.error('SLOW fast attempt', operation, dt.toFixed(1));
+        return r;
       } catch (err) {
         if (!isLockError(err)) throw toSessionError(err, this.#options.source, operation);
         this.#lastLockError = err;
@@ -126,7 +130,10 @@ export class LockGate {
       }
       if (now >= sliceEnd) break;
       try {
+        const t0 = performance.now();
         const value = head.attempt();
+        const dt = performance.now() - t0;
+        if (dt > 30) console.error('SLOW queued attempt', head.operation, dt.toFixed(1));
         this.#queue.shift();
         this.#backoff = FIRST_BACKOFF_MS;
         head.resolve(value);

@@ -90,12 +90,12 @@ describe('the connection', () => {
   });
 
   test('a connection passed in keeps its settings and stays open after close()', async () => {
-    const db = new Database(temp.file, { timeout: 250 });
+    const db = new Database(temp.file, { timeout: 50 });
     const store = new SqliteStore({ database: db, synchronous: 'FULL' });
     await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000 });
     expect(store.database).toBe(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(50);
     await store.close();
     expect(db.open).toBe(true);
     expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
