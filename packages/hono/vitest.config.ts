@@ -1,3 +1,4 @@
 import { sessionsVitestConfig } from '@sessions/vitest-config';
 
-export default sessionsVitestConfig();
+// The middleware runs on every store: start every backend's test server.
+export default sessionsVitestConfig({ test: { globalSetup: ['@sessions/test-stores/global-setup'] } });

@@ -1,4 +1,11 @@
 import { sessionsVitestConfig } from '@sessions/vitest-config';
 
-// No server to start: the global setup only makes sure dist is fresh for the worker processes.
-export default sessionsVitestConfig({ test: { globalSetup: ['./test/global-setup.ts'] } });
+export default sessionsVitestConfig({
+  test: {
+    // No server to start: the global setup only makes sure dist is fresh for the worker processes.
+    globalSetup: ['./test/global-setup.ts'],
+    // One file at a time: the event-loop and lock-bound assertions must not share two cores and
+    // one disk with the bounded-storage test's 130,000 commits and their fsyncs.
+    fileParallelism: false,
+  },
+});

@@ -9,6 +9,7 @@ export function overHttp(baseUrl: string): Send {
   return (path, init) => fetch(new URL(path, baseUrl), { ...init, redirect: 'manual' });
 }
 
+/** A visitor with one cookie jar and one user agent. */
 export class Visitor {
   cookie: string | undefined;
   constructor(

@@ -3,6 +3,7 @@
 // -inMemory): a real DynamoDB never loses a table when it is unreachable, so this measures the
 // store's recovery from an outage, not a table rebuild — and every acknowledged write must
 // survive the restart. Each scenario uses a fresh table, so first calls meet lazy creation.
+import { niced } from '@sessions/outage';
 import { describeServerOutage, storeReadBack } from '@sessions/outage/vitest';
 import { reportMissingBackend, type ServerSpec, startServer, which } from '@sessions/test-services';
 import {
@@ -43,7 +44,7 @@ const storeOn = (endpoint: string, scope: string) =>
 describeServerOutage({
   name: 'dynamodb (DynamoDB Local)',
   unavailable: java ? undefined : 'java is not installed',
-  start: () => startServer(onDiskSpec),
+  start: () => startServer(niced(onDiskSpec)),
   isEmptyAfterRestart: false,
   provision: async (server, scope) => {
     const store = storeOn(server.url, scope);

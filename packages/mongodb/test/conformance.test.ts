@@ -5,6 +5,7 @@ import { afterAll, describe } from 'vitest';
 import type { SessionDocument } from '../src/index.js';
 import {
   capabilitiesFor,
+  checkCollection,
   mongoRaw,
   mongoUrl,
   serverInfo,
@@ -15,14 +16,28 @@ import {
 
 describe.skipIf(!mongoUrl)('mongodb', () => {
   const client = testClient();
-  const collection = client.db(TEST_DB).collection<SessionDocument>('conformance');
+  const db = client.db(TEST_DB);
   const mode = serverInfo?.expiryMode ?? 'prune';
-  afterAll(() => client.close());
+  const used = new Set<string>();
+  const collectionOf = (namespace: string) => {
+    const name = checkCollection(namespace);
+    used.add(name);
+    return name;
+  };
+  afterAll(async () => {
+    for (const name of used) await db.collection(name).drop();
+    await client.close();
+  });
 
   describeStore({
     name: `mongodb (${serverInfo?.kind} ${serverInfo?.version}, ${mode})`,
     capabilities: capabilitiesFor(mode),
-    create: (context) => storeFor(client, context, { collection: 'conformance' }),
-    raw: (_store, { namespace }) => mongoRaw(collection, namespace, mode !== 'prune'),
+    create: (context) => storeFor(client, context, { collection: collectionOf(context.namespace) }),
+    raw: (_store, { namespace }) =>
+      mongoRaw(
+        db.collection<SessionDocument>(collectionOf(namespace)),
+        namespace,
+        mode !== 'prune',
+      ),
   });
 });

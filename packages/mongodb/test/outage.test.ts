@@ -2,14 +2,15 @@
 // survive a restart, so every acknowledged write must still be there) killed with SIGKILL and
 // restarted on the same port. Each scenario uses a fresh collection, so the first calls also
 // meet the store's lazy index creation.
+import { niced } from '@sessions/outage';
 import { describeServerOutage, storeReadBack } from '@sessions/outage/vitest';
-import { reportMissingBackend } from '@sessions/test-services';
+import { reportMissingBackend, startServer } from '@sessions/test-services';
 import {
   detectMongoServer,
   FERRETDB_INSTALL,
   ferretDbProblem,
+  ferretDbSpec,
   findFerretDb,
-  startFerretDb,
 } from '@sessions/test-services/ferretdb';
 import { MongoStore } from '../src/index.js';
 
@@ -34,7 +35,7 @@ describeServerOutage({
   name: 'mongodb (FerretDB 1.24)',
   unavailable: problem,
   start: async () => {
-    const server = await startFerretDb();
+    const server = await startServer(niced(ferretDbSpec(binary ?? 'ferretdb')));
     expiryMode = (await detectMongoServer(server.url)).expiryMode;
     return server;
   },

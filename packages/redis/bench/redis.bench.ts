@@ -1,14 +1,15 @@
 // RedisStore against raw ioredis doing the same work on the same server: GET / SET ... PXAT /
-// PEXPIREAT / DEL of the same payload, with the same JSON encode and decode. Starts its own
-// redis-server, or uses REDIS_URL.
+// PEXPIREAT / DEL of the same payload, with the same JSON encode and decode. On a standalone
+// redis-server and on a 3-master cluster (started here, or REDIS_URL / REDIS_CLUSTER_NODES),
+// then the cluster trade-off of the bucket count: listByUser with 1 bucket vs 16.
 import { type BenchTarget, runStoreBench, storeTarget } from '@sessions/bench';
 import { jsonCodec } from '@sessions/core';
-import { startRedis } from '@sessions/test-services/redis';
-import { Redis } from 'ioredis';
+import { startRedis, startRedisCluster } from '@sessions/test-services/redis';
+import { Cluster, Redis } from 'ioredis';
 import { RedisStore } from '../src/index.js';
 
 /** Raw ioredis commands, one per operation, on keys of their own. */
-function rawTarget(client: Redis): BenchTarget {
+function rawTarget(client: Redis | Cluster): BenchTarget {
   const k = (key: string) => `bench-raw:${key}`;
   return {
     async get(key) {
@@ -21,15 +22,51 @@ function rawTarget(client: Redis): BenchTarget {
   };
 }
 
-const server = process.env.REDIS_URL ? undefined : await startRedis();
-const url = process.env.REDIS_URL ?? (server?.url as string);
-const client = new Redis(url);
-const store = new RedisStore({ url, namespace: 'bench' });
-try {
-  await runStoreBench({ title: 'redis (standalone)', subject: storeTarget(store), raw: rawTarget(client) });
-} finally {
+async function compare(title: string, store: RedisStore, raw: Redis | Cluster): Promise<void> {
+  try {
+    await runStoreBench({ title, subject: storeTarget(store), raw: rawTarget(raw) });
+  } finally {
+    await store.clear();
+    await store.close();
+    await raw.quit();
+  }
+}
+
+/** Mean latency of listByUser for a user with 10 sessions, in ms. */
+async function listLatency(store: RedisStore): Promise<number> {
+  for (let i = 0; i < 10; i++)
+    await store.set(`list-${i}`, { data: { i }, expiresAt: Date.now() + 60_000, userId: 'u' });
+  const rounds = 300;
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) await store.listByUser('u');
+  const mean = (performance.now() - started) / rounds;
   await store.clear();
   await store.close();
-  await client.quit();
-  await server?.stop();
+  return mean;
 }
+
+const standalone = process.env.REDIS_URL ? undefined : await startRedis();
+const url = process.env.REDIS_URL ?? (standalone?.url as string);
+await compare('redis (standalone)', new RedisStore({ url, namespace: 'bench' }), new Redis(url));
+await standalone?.stop();
+
+const cluster = process.env.REDIS_CLUSTER_NODES ? undefined : await startRedisCluster();
+const nodes = process.env.REDIS_CLUSTER_NODES?.split(',') ?? (cluster?.addresses as string[]);
+const seeds = nodes.map((address) => ({
+  host: address.split(':')[0],
+  port: Number(address.split(':')[1]),
+}));
+await compare(
+  'redis (cluster)',
+  new RedisStore({ clusterNodes: nodes, namespace: 'bench' }),
+  new Cluster(seeds),
+);
+
+console.log('\nlistByUser of a user with 10 sessions, one at a time (mean latency):');
+for (const buckets of [1, 16]) {
+  const ms = await listLatency(
+    new RedisStore({ clusterNodes: nodes, namespace: `bench-list-${buckets}`, buckets }),
+  );
+  console.log(`  cluster, buckets: ${String(buckets).padStart(2)}  ${ms.toFixed(3)} ms`);
+}
+await cluster?.stop();

@@ -62,12 +62,20 @@ export function openConnection(
   // Scripts build index keys from the bucket's hash tag; a client-side prefix would not
   // reach those, so the two layouts would disagree.
   if (client.options?.keyPrefix) {
-    throw new TypeError(`[${source}] a client with keyPrefix is not supported; use the namespace option`);
+    throw new TypeError(
+      `[${source}] a client with keyPrefix is not supported; use the namespace option`,
+    );
   }
-  return { client, owned: false, isCluster: (client as { isCluster?: boolean }).isCluster === true };
+  return {
+    client,
+    owned: false,
+    isCluster: (client as { isCluster?: boolean }).isCluster === true,
+  };
 }
 
 /** The clients to SCAN to see every key: each master of a cluster, or the one server. */
 export function scanTargets(connection: Connection): Redis[] {
-  return connection.isCluster ? (connection.client as Cluster).nodes('master') : [connection.client as Redis];
+  return connection.isCluster
+    ? (connection.client as Cluster).nodes('master')
+    : [connection.client as Redis];
 }

@@ -63,6 +63,14 @@ export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
  *   the store must recover by itself), so a returning server is used again within a second.
  * - `autoResendUnfulfilledCommands: false`: commands in flight when the connection dropped
  *   were already reported as failed; they are not replayed behind the caller's back.
+ *
+ * @example
+ * ```ts
+ * // Your own client, with the settings the store would have chosen:
+ * const client = new Redis(url, { ...boundedRedisOptions(2000), db: 2 });
+ * client.on('error', (err) => log.warn(err));
+ * const store = new RedisStore({ client });
+ * ```
  */
 export function boundedRedisOptions(operationTimeout: number): RedisOptions {
   return {
@@ -75,8 +83,19 @@ export function boundedRedisOptions(operationTimeout: number): RedisOptions {
   };
 }
 
-/** The cluster-level counterpart of {@link boundedRedisOptions}. */
-export function boundedClusterOptions(operationTimeout: number, redisOptions: RedisOptions): ClusterOptions {
+/**
+ * The cluster-level counterpart of {@link boundedRedisOptions}: fail fast, retry at most 500 ms
+ * apart, bounded slot refreshes; `redisOptions` applies to each node's connection.
+ *
+ * @example
+ * ```ts
+ * const cluster = new Cluster(seeds, boundedClusterOptions(2000, boundedRedisOptions(2000)));
+ * ```
+ */
+export function boundedClusterOptions(
+  operationTimeout: number,
+  redisOptions: RedisOptions,
+): ClusterOptions {
   return {
     redisOptions,
     enableOfflineQueue: true,

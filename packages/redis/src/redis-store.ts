@@ -1,9 +1,13 @@
 /**
- * The Redis session store: one hash per session, a sorted set per user and bucket as the user
- * index, Lua scripts for every write, the application clock for every visibility decision.
+ * The Redis session store: one string per session, a sorted set per user and bucket as the
+ * user index, Lua scripts for every write, the application clock for every visibility decision.
  */
 import { once } from 'node:events';
 import {
+  assertValidExpiresAt,
+  assertValidKey,
+  assertValidSet,
+  assertValidUserId,
   ConflictError,
   CorruptError,
   type DeleteByUserOptions,
@@ -17,15 +21,11 @@ import {
   type SessionStore,
   type SetOptions,
   type SetResult,
-  StoreLifecycle,
   type StoredSession,
+  StoreLifecycle,
   toSessionError,
   UnavailableError,
   withDeadline,
-  assertValidExpiresAt,
-  assertValidKey,
-  assertValidSet,
-  assertValidUserId,
 } from '@sessions/core';
 import type { Cluster, Redis } from 'ioredis';
 import { type Connection, openConnection, scanTargets } from './connection.js';
@@ -52,9 +52,10 @@ const SCAN_COUNT = 1000;
 /**
  * A {@link SessionStore} on Redis (standalone or Cluster) through ioredis.
  *
- * `get` is one HMGET; `set`, `touch` and `delete` are one EVALSHA each, atomic with the user
- * index. Visibility is decided by the store's `clock`; Redis's own expiry (PEXPIREAT at
- * `expiresAt`) only removes what is already invisible.
+ * `get` is one GET; `set`, `touch` and `delete` are one EVALSHA each, atomic with the user
+ * index, on a single server and on Redis Cluster. Visibility is decided by the store's
+ * `clock`; Redis's own expiry (`PX` of what the clock says is left) only removes what is
+ * already invisible.
  *
  * @example
  * ```ts
@@ -95,12 +96,20 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     return this.#connection.client;
   }
 
-  async get(key: string): Promise<SessionRecord<D> | undefined> {
-    this.#lifecycle.assertOpen();
-    assertValidKey(key, SOURCE);
+  get(key: string): Promise<SessionRecord<D> | undefined> {
+    // The hot path: a promise chain rather than an async function (one fewer promise per
+    // call); a failed check still rejects rather than throws.
+    try {
+      this.#lifecycle.assertOpen();
+      assertValidKey(key, SOURCE);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const client = this.#connection.client;
-    const text = await this.#call('get', () => client.get(this.layout.sessionKey(key)));
-    return text === null ? undefined : this.#toRecord(key, text);
+    const sessionKey = this.layout.sessionKey(key);
+    return this.#call('get', () => client.get(sessionKey)).then((text) =>
+      text === null ? undefined : this.#toRecord(key, text),
+    );
   }
 
   async set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
@@ -111,9 +120,19 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     const tag = this.layout.tagOf(key);
     const sessionKey = `${tag}:s:${key}`;
     const { expiresAt, userId } = record;
-    const keys = userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
+    const keys =
+      userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
     const now = this.#opts.clock();
-    const args = [tag, now, ifVersion ?? '', data, formatExpiresAt(expiresAt), userId ?? '', key, ttl(expiresAt, now)];
+    const args = [
+      tag,
+      now,
+      ifVersion ?? '',
+      data,
+      formatExpiresAt(expiresAt),
+      userId ?? '',
+      key,
+      ttl(expiresAt, now),
+    ];
     const version = await this.#script('set', SET_SCRIPT, keys, args);
     if (version === -1) throw new ConflictError(SOURCE);
     return { version: version as number };
@@ -140,7 +159,10 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   async listByUser(userId: string): Promise<Array<StoredSession<D>>> {
     this.#lifecycle.assertOpen();
     assertValidUserId(userId, SOURCE);
-    const replies = await this.#perBucketGroup('listByUser', LIST_SCRIPT, userId, [this.#opts.clock(), userId]);
+    const replies = await this.#perBucketGroup('listByUser', LIST_SCRIPT, userId, [
+      this.#opts.clock(),
+      userId,
+    ]);
     const sessions: Array<StoredSession<D>> = [];
     for (const reply of replies) {
       const flat = reply as string[];
@@ -221,7 +243,11 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     if (connection.client.status === 'reconnecting') {
       const cause = connection.lastError ?? new Error('the ioredis client is reconnecting');
       return Promise.reject(
-        new UnavailableError(SOURCE, `${operation} failed: Redis is unreachable (${cause.message})`, { cause }),
+        new UnavailableError(
+          SOURCE,
+          `${operation} failed: Redis is unreachable (${cause.message})`,
+          { cause },
+        ),
       );
     }
     return withDeadline(work(), this.operationTimeout, SOURCE, operation).catch((err: unknown) => {
@@ -229,8 +255,16 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     });
   }
 
-  #script(operation: string, script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
-    return this.#call(operation, () => runScript(this.#connection.client, script, keys, args));
+  #script(
+    operation: string,
+    script: LuaScript,
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<unknown> {
+    const deadline = Date.now() + this.operationTimeout;
+    return this.#call(operation, () =>
+      runScript(this.#connection.client, script, keys, args, deadline),
+    );
   }
 
   /**
@@ -246,13 +280,15 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     const tags = this.layout.tags;
     const groups = this.#connection.isCluster ? tags.map((tag) => [tag]) : [tags];
     const client = this.#connection.client;
+    const deadline = Date.now() + this.operationTimeout;
     const calls = () =>
       groups.map((group) =>
         runScript(
-        client,
-        script,
+          client,
+          script,
           group.map((tag) => this.layout.userIndexKey(tag, userId)),
           [...args, ...group],
+          deadline,
         ),
       );
     return this.#call(operation, () => Promise.all(calls()));
@@ -263,7 +299,10 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
    * hash tag, so that `onPage` can use multi-key commands without crossing slots. Each call
    * is bounded by `operationTimeout`; a large namespace takes several.
    */
-  async #scanNamespace(operation: string, onPage: (bySlot: Map<string, string[]>) => Promise<void>): Promise<void> {
+  async #scanNamespace(
+    operation: string,
+    onPage: (bySlot: Map<string, string[]>) => Promise<void>,
+  ): Promise<void> {
     if (this.#connection.isCluster) await this.#clusterReady(operation);
     for (const node of scanTargets(this.#connection)) {
       let cursor = '0';
@@ -286,14 +325,20 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   async #clusterReady(operation: string): Promise<void> {
     const cluster = this.#connection.client as Cluster;
     if (cluster.status === 'ready') return;
-    await this.#call(operation, () => once(cluster, 'ready', { signal: AbortSignal.timeout(this.operationTimeout) }));
+    await this.#call(operation, () =>
+      once(cluster, 'ready', { signal: AbortSignal.timeout(this.operationTimeout) }),
+    );
   }
 
   /** The record from its stored text, or undefined if expired by the clock. */
   #toRecord(key: string, text: string): SessionRecord<D> | undefined {
     const { expiresAt, version, userId, data } = parseEnvelope(text, key, SOURCE);
     if (expiresAt <= this.#opts.clock()) return undefined;
-    const record: SessionRecord<D> = { data: decodeData(this.#opts, data, key), expiresAt, version };
+    const record: SessionRecord<D> = {
+      data: decodeData(this.#opts, data, key),
+      expiresAt,
+      version,
+    };
     if (userId !== undefined) record.userId = userId;
     return record;
   }
@@ -307,7 +352,11 @@ function ttl(expiresAt: number, now: number): number {
 /** A driver failure as a typed error: a key of another Redis type is corrupt data, not an outage. */
 function typedError(err: unknown, operation: string): SessionError {
   if (err instanceof Error && err.message.startsWith('WRONGTYPE')) {
-    return new CorruptError(SOURCE, `${operation}: a key of this namespace holds another Redis type`, { cause: err });
+    return new CorruptError(
+      SOURCE,
+      `${operation}: a key of this namespace holds another Redis type`,
+      { cause: err },
+    );
   }
   return toSessionError(err, SOURCE, operation);
 }

@@ -174,18 +174,18 @@ function isNoScript(err: unknown): boolean {
 /**
  * Run `script` with EVALSHA; if the server lost it (restart, `SCRIPT FLUSH`, a new cluster
  * node), run it once as EVAL, which caches it again. A NOSCRIPT reply means nothing ran, so
- * the retry cannot apply a write twice.
+ * the retry cannot apply a write twice. No retry once `deadline` (epoch ms) has passed: the
+ * caller was already told the operation failed, so a late write must not happen after all.
  */
 export function runScript(
   client: RedisClient,
   script: LuaScript,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<unknown> {
-  return client
-    .evalsha(script.sha, keys.length, ...keys, ...args)
-    .catch((err: unknown) => {
-      if (!isNoScript(err)) throw err;
-      return client.eval(script.source, keys.length, ...keys, ...args);
-    });
+  return client.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
+    if (!isNoScript(err) || Date.now() >= deadline) throw err;
+    return client.eval(script.source, keys.length, ...keys, ...args);
+  });
 }

@@ -1,6 +1,10 @@
 // Redis Cluster specifics, on a cluster of our own (so the server-side counters are ours):
 // how a namespace spreads, that no operation crosses slots, and that clear() SCANs every master.
-import { type RunningRedisCluster, redisInstalled, startRedisCluster } from '@sessions/test-services/redis';
+import {
+  type RunningRedisCluster,
+  redisInstalled,
+  startRedisCluster,
+} from '@sessions/test-services/redis';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore } from '../src/index.js';
@@ -44,7 +48,8 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
 
   test('a namespace spreads over its 16 buckets, so over several masters', async () => {
     const store = open('spread');
-    for (let i = 0; i < 160; i++) await store.set(`key-${i}`, { data: { i }, expiresAt: inAnHour() });
+    for (let i = 0; i < 160; i++)
+      await store.set(`key-${i}`, { data: { i }, expiresAt: inAnHour() });
     const keys = await namespaceKeys(raw, store.layout);
     expect(keys).toHaveLength(160);
     const slots = new Set(await Promise.all(keys.map(slotOf)));
@@ -55,7 +60,8 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
 
   test('with buckets: 1 the namespace is one slot (everything on one master)', async () => {
     const store = open('one-slot', 1);
-    for (let i = 0; i < 20; i++) await store.set(`key-${i}`, { data: {}, expiresAt: inAnHour(), userId: `u${i % 3}` });
+    for (let i = 0; i < 20; i++)
+      await store.set(`key-${i}`, { data: {}, expiresAt: inAnHour(), userId: `u${i % 3}` });
     const keys = await namespaceKeys(raw, store.layout);
     expect(keys).toHaveLength(23);
     expect(new Set(await Promise.all(keys.map(slotOf))).size).toBe(1);
@@ -67,7 +73,9 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
       const key = `key-${i}`;
       await store.set(key, { data: {}, expiresAt: inAnHour(), userId: 'alice' });
       const tag = store.layout.tagOf(key);
-      expect(await slotOf(store.layout.sessionKey(key))).toBe(await slotOf(store.layout.userIndexKey(tag, 'alice')));
+      expect(await slotOf(store.layout.sessionKey(key))).toBe(
+        await slotOf(store.layout.userIndexKey(tag, 'alice')),
+      );
       expect(await raw.zscore(store.layout.userIndexKey(tag, 'alice'), key)).not.toBeNull();
     }
   });
@@ -75,12 +83,18 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
   test('every operation works across slots without CROSSSLOT, and the user index holds', async () => {
     const store = open('ops');
     const alice = Array.from({ length: 48 }, (_, i) => `alice-${i}`);
-    for (const key of alice) await store.set(key, { data: { key }, expiresAt: inAnHour(), userId: 'alice' });
-    for (let i = 0; i < 10; i++) await store.set(`bob-${i}`, { data: {}, expiresAt: inAnHour(), userId: 'bob' });
+    for (const key of alice)
+      await store.set(key, { data: { key }, expiresAt: inAnHour(), userId: 'alice' });
+    for (let i = 0; i < 10; i++)
+      await store.set(`bob-${i}`, { data: {}, expiresAt: inAnHour(), userId: 'bob' });
     expect((await store.listByUser('alice')).map((s) => s.key).sort()).toEqual([...alice].sort());
 
     // Hand one session to bob, drop the owner of another, touch and delete a few.
-    await store.set('alice-0', { data: {}, expiresAt: inAnHour(), userId: 'bob' }, { ifVersion: 1 });
+    await store.set(
+      'alice-0',
+      { data: {}, expiresAt: inAnHour(), userId: 'bob' },
+      { ifVersion: 1 },
+    );
     await store.set('alice-1', { data: {}, expiresAt: inAnHour() });
     expect(await store.touch('alice-2', inAnHour() + 60_000)).toBe(true);
     expect(await store.delete('alice-3')).toBe(true);
@@ -106,7 +120,8 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
     const total = async () => {
       const sums: Record<string, number> = {};
       for (const node of nodes) {
-        for (const [name, calls] of Object.entries(await commandCounts(node))) sums[name] = (sums[name] ?? 0) + calls;
+        for (const [name, calls] of Object.entries(await commandCounts(node)))
+          sums[name] = (sums[name] ?? 0) + calls;
       }
       return sums;
     };
@@ -115,7 +130,10 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
       await operation();
       return total();
     };
-    expect((await observe(() => store.set('k', { data: {}, expiresAt: inAnHour(), userId: 'u' }))).evalsha).toBe(1);
+    expect(
+      (await observe(() => store.set('k', { data: {}, expiresAt: inAnHour(), userId: 'u' })))
+        .evalsha,
+    ).toBe(1);
     expect(await observe(() => store.get('k'))).toEqual({ get: 1 });
     const touched = await observe(() => store.touch('k', inAnHour() + 1000));
     expect([touched.evalsha, touched.eval]).toEqual([1, undefined]);
@@ -123,14 +141,21 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
     expect([deleted.evalsha, deleted.eval]).toEqual([1, undefined]);
   });
 
-  test("clear() SCANs every master (never KEYS) and removes its namespace only, even 'shop:eu' beside 'shop'", async () => {
+  test("list() and clear() SCAN every master (never KEYS) and see their namespace only, not 'shop:eu'", async () => {
     const shop = open('shop');
     const shopEu = open('shop:eu');
     for (let i = 0; i < 60; i++) {
       await shop.set(`k${i}`, { data: {}, expiresAt: inAnHour(), userId: `u${i % 5}` });
       await shopEu.set(`k${i}`, { data: {}, expiresAt: inAnHour(), userId: `u${i % 5}` });
     }
-    expect((await mastersHolding(await namespaceKeys(raw, shop.layout))).size).toBeGreaterThanOrEqual(2);
+    expect(
+      (await mastersHolding(await namespaceKeys(raw, shop.layout))).size,
+    ).toBeGreaterThanOrEqual(2);
+    // list() scans the same way (MGET per slot): every session of 'shop', none of 'shop:eu'.
+    const listed = await shop.list();
+    expect(listed.map((s) => s.key).sort()).toEqual(
+      Array.from({ length: 60 }, (_, i) => `k${i}`).sort(),
+    );
     await Promise.all(nodes.map(resetStats));
     await shop.clear();
     for (const node of nodes) {

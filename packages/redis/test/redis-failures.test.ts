@@ -24,7 +24,11 @@ function everyOperation(store: RedisStore): Array<[string, () => Promise<unknown
 }
 
 /** Assert that `work` rejects with UNAVAILABLE (with a cause) within `boundMs`. */
-async function expectUnavailableWithin(boundMs: number, what: string, work: () => Promise<unknown>) {
+async function expectUnavailableWithin(
+  boundMs: number,
+  what: string,
+  work: () => Promise<unknown>,
+) {
   const started = Date.now();
   const outcome = await work().then(
     (value) => ({ resolved: value }),
@@ -76,19 +80,23 @@ describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)',
     const store = open({ url: server.url, namespace: 'killed', operationTimeout: 1000 });
     await store.set('k', { data: { before: true }, expiresAt: inAnHour() });
     await server.kill('SIGKILL');
-    for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(1500, name, work);
+    for (const [name, work] of everyOperation(store))
+      await expectUnavailableWithin(1500, name, work);
     await server.restart();
     const restarted = Date.now();
     expect(await recoveredAfter(restarted, () => store.get('k'))).toBeLessThanOrEqual(1000);
     // Persistence is off: the restarted server is empty, and the failed set stored nothing.
     expect(await store.get('k')).toBeUndefined();
-    expect(await store.set('k', { data: { after: true }, expiresAt: inAnHour() })).toEqual({ version: 1 });
+    expect(await store.set('k', { data: { after: true }, expiresAt: inAnHour() })).toEqual({
+      version: 1,
+    });
   });
 
   test('a store created and first used while the server is down fails fast, then works', async () => {
     await server.kill('SIGKILL');
     const store = open({ url: server.url, namespace: 'born-down', operationTimeout: 1000 });
-    for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(1500, name, work);
+    for (const [name, work] of everyOperation(store))
+      await expectUnavailableWithin(1500, name, work);
     await server.restart();
     expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThanOrEqual(1000);
   });
@@ -101,7 +109,8 @@ describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)',
       const store = open({ client, namespace: 'own-client', operationTimeout: 300 });
       await store.set('k', { data: {}, expiresAt: inAnHour() });
       await server.kill('SIGKILL');
-      for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(800, name, work);
+      for (const [name, work] of everyOperation(store))
+        await expectUnavailableWithin(800, name, work);
       await server.restart();
       expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThan(5000);
     } finally {
@@ -138,9 +147,14 @@ describe('a server that accepts connections but never answers', () => {
   });
 
   test('every operation rejects with UNAVAILABLE within operationTimeout, never hangs', async () => {
-    const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, namespace: 'silent', operationTimeout: 300 });
+    const store = new RedisStore({
+      url: `redis://127.0.0.1:${port}`,
+      namespace: 'silent',
+      operationTimeout: 300,
+    });
     try {
-      for (const [name, work] of everyOperation(store)) await expectUnavailableWithin(800, name, work);
+      for (const [name, work] of everyOperation(store))
+        await expectUnavailableWithin(800, name, work);
     } finally {
       await store.close();
     }

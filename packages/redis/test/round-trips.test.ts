@@ -1,6 +1,6 @@
 // get, set, touch and delete are one round trip each, and scripts run as EVALSHA (not EVAL with
 // the whole script every time): counted by the server itself, on a server of our own.
-import { type RunningServer } from '@sessions/test-services';
+import type { RunningServer } from '@sessions/test-services';
 import { redisInstalled, startRedis } from '@sessions/test-services/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -40,7 +40,9 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
     await watch.settle();
     await resetStats(helper);
     await operation();
-    const sent = (await watch.settle()).filter((command) => !command.fromScript).map((command) => command.name);
+    const sent = (await watch.settle())
+      .filter((command) => !command.fromScript)
+      .map((command) => command.name);
     return { sent, counts: await commandCounts(helper) };
   }
 
@@ -53,7 +55,9 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
 
   test('set is one EVALSHA, with or without a user, also when the owner changes', async () => {
     for (const userId of [undefined, 'alice', 'bob']) {
-      const { sent, counts } = await observe(() => store.set('k-set', { data: { userId }, expiresAt: inAnHour(), userId }));
+      const { sent, counts } = await observe(() =>
+        store.set('k-set', { data: { userId }, expiresAt: inAnHour(), userId }),
+      );
       expect(sent).toEqual(['evalsha']);
       expect(counts.evalsha).toBe(1);
       expect(counts.eval).toBeUndefined();
@@ -62,9 +66,15 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
 
   test('a compare-and-set (and its conflict) is one EVALSHA', async () => {
     const { version } = await store.set('k-cas', { data: {}, expiresAt: inAnHour() });
-    let result = await observe(() => store.set('k-cas', { data: { n: 2 }, expiresAt: inAnHour() }, { ifVersion: version }));
+    let result = await observe(() =>
+      store.set('k-cas', { data: { n: 2 }, expiresAt: inAnHour() }, { ifVersion: version }),
+    );
     expect(result.sent).toEqual(['evalsha']);
-    result = await observe(() => store.set('k-cas', { data: {}, expiresAt: inAnHour() }, { ifVersion: version }).catch(() => 'conflict'));
+    result = await observe(() =>
+      store
+        .set('k-cas', { data: {}, expiresAt: inAnHour() }, { ifVersion: version })
+        .catch(() => 'conflict'),
+    );
     expect(result.sent).toEqual(['evalsha']);
   });
 
@@ -83,7 +93,8 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
   });
 
   test('on a single server, listByUser and deleteByUser are one EVALSHA over every bucket', async () => {
-    for (let i = 0; i < 20; i++) await store.set(`k-user-${i}`, { data: {}, expiresAt: inAnHour(), userId: 'erin' });
+    for (let i = 0; i < 20; i++)
+      await store.set(`k-user-${i}`, { data: {}, expiresAt: inAnHour(), userId: 'erin' });
     const listed = await observe(() => store.listByUser('erin'));
     expect(listed.sent).toEqual(['evalsha']);
     const deleted = await observe(() => store.deleteByUser('erin'));
@@ -92,7 +103,8 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
 
   test('scripts are sent once: a hundred writes are a hundred EVALSHA and no EVAL', async () => {
     const { counts } = await observe(async () => {
-      for (let i = 0; i < 100; i++) await store.set(`k-many-${i % 10}`, { data: { i }, expiresAt: inAnHour() });
+      for (let i = 0; i < 100; i++)
+        await store.set(`k-many-${i % 10}`, { data: { i }, expiresAt: inAnHour() });
     });
     expect(counts.evalsha).toBe(100);
     expect(counts.eval).toBeUndefined();

@@ -38,7 +38,8 @@ export interface SeenCommand {
  */
 export async function watchServer(url: string, helper: Redis) {
   const helperAddress = /addr=(\S+)/.exec((await helper.client('INFO')) as string)?.[1];
-  const monitor = await new Redis(url).monitor();
+  // monitor() opens a connection of its own; the lazy client it is called on never connects.
+  const monitor = await new Redis(url, { lazyConnect: true }).monitor();
   const seen: SeenCommand[] = [];
   let onMarker: ((marker: string) => void) | undefined;
   monitor.on('monitor', (_time: string, args: string[], source: string) => {

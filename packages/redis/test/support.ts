@@ -84,7 +84,8 @@ export function redisFactory(
   const factory: StoreFactory = {
     name,
     capabilities: { nativeExpiry: 'prompt' },
-    create: ({ namespace, clock, codec }) => new RedisStore({ ...target, ...extra, namespace, clock, codec }),
+    create: ({ namespace, clock, codec }) =>
+      new RedisStore({ ...target, ...extra, namespace, clock, codec }),
     raw(store, { namespace }) {
       raw ??= rawClient(target);
       return redisRaw(raw, new KeyLayout(namespace, (store as RedisStore).layout.buckets));

@@ -1,6 +1,8 @@
 // SqliteStore against raw better-sqlite3: the same SQL (sessionSql), prepared once, on the same
-// file with the same pragmas, encoding with the same codec. What is left is the store's own
+// database with the same pragmas, encoding with the same codec. What is left is the store's own
 // work: validation, lock handling, the file check on writes, building the record.
+// Two rows: a WAL file (what applications run; commits and checkpoint fsyncs add noise), and
+// :memory: (no disk at all: the store's CPU overhead alone).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +13,8 @@ import { SqliteStore, sessionSql } from '../src/index.js';
 
 const NAMESPACE = 'bench';
 
-/** The raw baseline: the store's statements, run directly on a second connection. */
-function rawTarget(file: string): { target: BenchTarget; close: () => void } {
-  // The pragmas the store sets on a file it opens (see src/connection.ts).
-  const db = new Database(file, { timeout: 5 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('journal_size_limit = 8388608');
+/** The raw baseline: the store's statements, run directly on `db`. */
+function rawTarget(db: Database.Database): BenchTarget {
   const sql = sessionSql('sessions');
   const get = db.prepare<[string, string, number], { data: string }>(sql.get);
   // RETURNING statements run to completion (all), as the store runs them.
@@ -25,37 +22,58 @@ function rawTarget(file: string): { target: BenchTarget; close: () => void } {
   const touch = db.prepare(sql.touch);
   const remove = db.prepare(sql.deleteKey).pluck();
   return {
-    target: {
-      async get(key) {
-        const row = get.get(NAMESPACE, key, Date.now());
-        return row === undefined ? undefined : jsonCodec.decode(row.data);
-      },
-      async set(key, data, expiresAt) {
-        return upsert.all(NAMESPACE, key, jsonCodec.encode(data), expiresAt, null, Date.now())[0];
-      },
-      async touch(key, expiresAt) {
-        return touch.run(expiresAt, NAMESPACE, key, Date.now()).changes > 0;
-      },
-      async delete(key) {
-        return remove.all(NAMESPACE, key).length > 0;
-      },
+    async get(key) {
+      const row = get.get(NAMESPACE, key, Date.now());
+      return row === undefined ? undefined : jsonCodec.decode(row.data);
     },
-    close: () => db.close(),
+    async set(key, data, expiresAt) {
+      return upsert.all(NAMESPACE, key, jsonCodec.encode(data), expiresAt, null, Date.now())[0];
+    },
+    async touch(key, expiresAt) {
+      return touch.run(expiresAt, NAMESPACE, key, Date.now()).changes > 0;
+    },
+    async delete(key) {
+      return remove.all(NAMESPACE, key).length > 0;
+    },
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sessions-sqlite-bench-'));
-const file = join(dir, 'sessions.db');
-const store = new SqliteStore({ database: file, namespace: NAMESPACE, pruneInterval: 0 });
-const raw = rawTarget(file);
-try {
-  await runStoreBench({
-    title: 'sqlite (file, WAL, NORMAL)',
-    subject: storeTarget(store),
-    raw: raw.target,
-  });
-} finally {
-  await store.close();
-  raw.close();
-  rmSync(dir, { recursive: true, force: true });
+async function benchFile(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sessions-sqlite-bench-'));
+  const file = join(dir, 'sessions.db');
+  const store = new SqliteStore({ database: file, namespace: NAMESPACE, pruneInterval: 0 });
+  // A second connection with the pragmas the store sets on a file it opens (src/connection.ts).
+  const db = new Database(file, { timeout: 5 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('journal_size_limit = 8388608');
+  try {
+    await runStoreBench({
+      title: 'sqlite (file, WAL, NORMAL)',
+      subject: storeTarget(store),
+      raw: rawTarget(db),
+    });
+  } finally {
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+async function benchMemory(): Promise<void> {
+  const db = new Database(':memory:');
+  const store = new SqliteStore({ database: db, namespace: NAMESPACE, pruneInterval: 0 });
+  try {
+    await runStoreBench({
+      title: 'sqlite (:memory:)',
+      subject: storeTarget(store),
+      raw: rawTarget(db),
+    });
+  } finally {
+    await store.close();
+    db.close();
+  }
+}
+
+await benchFile();
+await benchMemory();

@@ -10,12 +10,11 @@
  *
  * @packageDocumentation
  */
-export type { ResolvedSqliteOptions, SqliteStoreOptions, SqliteSynchronous } from './options.js';
+export type { SqliteStoreOptions, SqliteSynchronous } from './options.js';
 export {
   DEFAULT_OPERATION_TIMEOUT_MS,
   DEFAULT_PRUNE_INTERVAL_MS,
   DEFAULT_TABLE,
-  resolveSqliteOptions,
 } from './options.js';
 export { createTableSql, SCHEMA_VERSION } from './schema.js';
 export { SqliteStore } from './sqlite-store.js';

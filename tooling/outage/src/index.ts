@@ -56,7 +56,7 @@ export {
   runColdStart,
   runFirstCallRace,
 } from './scenarios/startup.js';
-export { type ServerTargetOptions, serverTarget } from './server-target.js';
+export { niced, type ServerTargetOptions, serverTarget } from './server-target.js';
 export { mustSurvive, type ScenarioRun, summarize } from './summarize.js';
 export type {
   FaultMarks,

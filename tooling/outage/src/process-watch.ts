@@ -21,6 +21,11 @@ export interface ProcessFigures {
 
 /** A running watch; `stop()` removes the listeners and returns the figures. */
 export interface ProcessWatch {
+  /**
+   * Forget the event-loop delay seen so far: the figure then covers only what follows (e.g.
+   * the time another process holds a lock, not the spawning of that process).
+   */
+  resetEventLoopDelay(): void;
   stop(): Promise<ProcessFigures>;
 }
 
@@ -49,6 +54,9 @@ export function watchProcess(): ProcessWatch {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   return {
+    resetEventLoopDelay() {
+      histogram.reset();
+    },
     async stop() {
       // Node reports an unhandled rejection only after the microtask queue drains: give a
       // rejection from the scenario's last moments the chance to surface before listening stops.

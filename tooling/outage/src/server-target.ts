@@ -2,7 +2,7 @@
  * A {@link FaultTarget} over a test server started by `@sessions/test-services`: SIGSTOP to
  * freeze, SIGKILL to kill, and a restart on the same port that waits for a real ping.
  */
-import type { RunningServer } from '@sessions/test-services';
+import { type RunningServer, type ServerSpec, which } from '@sessions/test-services';
 import type { FaultTarget } from './types.js';
 
 /** Options of {@link serverTarget}. */
@@ -41,6 +41,25 @@ export function serverTarget(server: RunningServer, options: ServerTargetOptions
     async restart() {
       await server.restart();
       await options.afterRestart?.();
+    },
+  };
+}
+
+/**
+ * The same server, started at a lower CPU priority (`nice -n 10`) when `nice` is available.
+ * In production the database runs on other machines; in the tests it shares two cores with
+ * the process being measured, and a JVM starting up would otherwise starve that process and
+ * show up as the store's waits. `nice` execs the server, so the pid the harness freezes and
+ * kills is the server's own.
+ */
+export function niced(spec: ServerSpec): ServerSpec {
+  const nice = which('nice');
+  if (!nice) return spec;
+  return {
+    ...spec,
+    command(port, dir) {
+      const { cmd, args, env } = spec.command(port, dir);
+      return { cmd: nice, args: ['-n', '10', cmd, ...args], env };
     },
   };
 }

@@ -61,7 +61,18 @@ export async function pingRedis(url: string): Promise<void> {
 
 /** Arguments shared by every test server: loopback only, nothing written to disk. */
 function baseArgs(port: number, dir: string): string[] {
-  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ];
 }
 
 /** How to run a standalone `redis-server` for tests. */
@@ -164,7 +175,9 @@ async function clusterInfo(address: string): Promise<Record<string, string>> {
   try {
     await client.connect();
     const text = (await client.call('CLUSTER', 'INFO')) as string;
-    return Object.fromEntries(text.split('\r\n').map((line) => line.split(':') as [string, string]));
+    return Object.fromEntries(
+      text.split('\r\n').map((line) => line.split(':') as [string, string]),
+    );
   } finally {
     client.disconnect();
   }
@@ -265,7 +278,9 @@ export async function setupRedis(project: RedisProvider): Promise<() => Promise<
  * export default (project: TestProject) => setupRedisCluster(project);
  * ```
  */
-export async function setupRedisCluster(project: RedisClusterProvider): Promise<() => Promise<void>> {
+export async function setupRedisCluster(
+  project: RedisClusterProvider,
+): Promise<() => Promise<void>> {
   const fromEnv = process.env.REDIS_CLUSTER_NODES;
   if (fromEnv) {
     const addresses = fromEnv

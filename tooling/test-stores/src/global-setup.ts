@@ -12,14 +12,7 @@ import { setupDynamo } from '@sessions/test-services/dynamodb';
 import { setupMongo } from '@sessions/test-services/ferretdb';
 import { setupRedis } from '@sessions/test-services/redis';
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string | undefined;
-    mongoUrl: string | undefined;
-    dynamodbEndpoint: string | undefined;
-  }
-}
+import './provided.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const teardowns: Array<() => Promise<void>> = [];

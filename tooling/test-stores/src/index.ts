@@ -21,6 +21,7 @@ import { SqliteStore } from '@sessions/sqlite';
 import { DYNAMODB_LOCAL_CREDENTIALS } from '@sessions/test-services/dynamodb';
 import { detectMongoServer } from '@sessions/test-services/ferretdb';
 import { inject } from 'vitest';
+import './provided.js';
 
 /** Options every kind's `create` accepts. */
 export interface TestStoreOptions {

@@ -1,0 +1,10 @@
+// The middleware's scenarios on every built-in store, each on its real test server.
+import { testStoreKinds } from '@sessions/test-stores';
+import { describe } from 'vitest';
+import { honoScenarios } from './scenarios.js';
+
+for (const kind of testStoreKinds()) {
+  describe.skipIf(!kind.available)(`hono middleware over ${kind.name}`, () => {
+    honoScenarios((options) => kind.create(options));
+  });
+}

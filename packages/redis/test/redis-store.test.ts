@@ -1,0 +1,183 @@
+// Redis-specific behaviour beyond the shared suite: options, the key layout, long and non-ASCII
+// userIds (headers longer than the first probe), clock skew against Redis's own expiry, and
+// foreign data under the namespace.
+import { isSessionError } from '@sessions/core';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, inject, test } from 'vitest';
+import { KeyLayout, RedisStore, type RedisStoreOptions } from '../src/index.js';
+
+const url = inject('redisUrl');
+
+describe('options', () => {
+  test('exactly one of client, url or clusterNodes', () => {
+    expect(() => new RedisStore({} as RedisStoreOptions)).toThrow(
+      /exactly one of client, url or clusterNodes/,
+    );
+    expect(
+      () => new RedisStore({ url: 'redis://127.0.0.1:1', clusterNodes: ['127.0.0.1:2'] }),
+    ).toThrow(/exactly one/);
+    expect(() => new RedisStore({ clusterNodes: ['no-port'] })).toThrow(/host:port/);
+    expect(() => new RedisStore({ clusterNodes: [] })).toThrow(/clusterNodes is empty/);
+  });
+
+  test('operationTimeout and buckets are checked before anything connects', () => {
+    for (const operationTimeout of [0, -1, Number.NaN]) {
+      expect(() => new RedisStore({ url: 'redis://127.0.0.1:1', operationTimeout })).toThrow(
+        /operationTimeout/,
+      );
+    }
+    for (const buckets of [0, 1.5, 1025]) {
+      expect(() => new RedisStore({ url: 'redis://127.0.0.1:1', buckets })).toThrow(/buckets/);
+    }
+  });
+
+  test("a client with ioredis's keyPrefix is refused (the namespace is the prefix)", () => {
+    const client = new Redis({ lazyConnect: true, keyPrefix: 'app:' });
+    expect(() => new RedisStore({ client })).toThrow(/keyPrefix/);
+    client.disconnect();
+  });
+
+  test('maxPayloadBytes defaults to 1 MiB and is capped by Redis (512 MiB)', async () => {
+    const lazy = new Redis({ lazyConnect: true });
+    expect(new RedisStore({ client: lazy }).maxPayloadBytes).toBe(1024 * 1024);
+    expect(new RedisStore({ client: lazy, maxPayloadBytes: 2 ** 31 }).maxPayloadBytes).toBe(
+      512 * 1024 * 1024,
+    );
+    lazy.disconnect();
+  });
+});
+
+describe('key layout', () => {
+  test("keys carry the namespace and the bucket as a hash tag; owns() tells 'shop' from 'shop:eu'", () => {
+    const shop = new KeyLayout('shop', 16);
+    const key = shop.sessionKey('abc');
+    expect(key).toMatch(/^\{shop:(\d|1[0-5])\}:s:abc$/);
+    expect(shop.owns(key)).toBe(shop.tagOf('abc'));
+    expect(shop.owns(new KeyLayout('shop:eu', 16).sessionKey('abc'))).toBeUndefined();
+    expect(shop.owns('{shop.x:1}:s:abc')).toBeUndefined();
+    expect(shop.owns(`${shop.tags[3]}:u:alice`)).toBe(shop.tags[3]);
+  });
+
+  test('buckets spread keys evenly and stay stable', () => {
+    const layout = new KeyLayout('spread', 16);
+    const counts = new Array<number>(16).fill(0);
+    for (let i = 0; i < 16_000; i++)
+      counts[layout.bucketOf(`session-${i}`)] = (counts[layout.bucketOf(`session-${i}`)] ?? 0) + 1;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(new KeyLayout('spread', 16).bucketOf('stable')).toBe(layout.bucketOf('stable'));
+    expect(new KeyLayout('one', 1).sessionKey('x')).toBe('{one:0}:s:x');
+  });
+});
+
+describe.skipIf(!url)('against redis-server', () => {
+  const target = { url: url as string };
+  const raw = new Redis(url as string);
+  const stores: RedisStore[] = [];
+  const open = (options: Partial<RedisStoreOptions> = {}) => {
+    const store = new RedisStore({
+      ...target,
+      namespace: `rs-${stores.length}-${Date.now()}`,
+      ...options,
+    });
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of stores.splice(0)) {
+      await store.clear();
+      await store.close();
+    }
+  });
+  afterAll(() => raw.quit());
+
+  test.each([
+    ['a 256-character ASCII userId', 'u'.repeat(256)],
+    ['a userId of 256 three-byte characters', '中'.repeat(256)],
+    ['a userId of emoji (surrogate pairs)', '😀'.repeat(128)],
+    ['a userId with spaces, colons and braces', 'user: {admin} x'],
+  ])('%s works through every operation', async (_what, userId) => {
+    const store = open();
+    const expiresAt = Date.now() + 60_000;
+    await store.set('k1', { data: { n: 1 }, expiresAt, userId });
+    await store.set('k2', { data: { n: 2 }, expiresAt, userId });
+    expect(await store.get('k1')).toEqual({ data: { n: 1 }, expiresAt, userId, version: 1 });
+    expect(await store.touch('k1', expiresAt + 1000)).toBe(true);
+    expect(await store.set('k1', { data: { n: 3 }, expiresAt, userId }, { ifVersion: 1 })).toEqual({
+      version: 2,
+    });
+    expect((await store.listByUser(userId)).map((s) => s.key).sort()).toEqual(['k1', 'k2']);
+    expect(await store.delete('k2')).toBe(true);
+    expect(await store.deleteByUser(userId)).toBe(1);
+    expect(await store.listByUser(userId)).toEqual([]);
+  });
+
+  test("an application clock far behind Redis's: records live as long as the app says", async () => {
+    let now = Date.now() - 3_600_000;
+    const store = open({ clock: () => now });
+    await store.set('k', { data: {}, expiresAt: now + 60_000 });
+    const pttl = await raw.pttl(store.layout.sessionKey('k'));
+    expect(pttl).toBeGreaterThan(55_000);
+    expect((await store.get('k'))?.expiresAt).toBe(now + 60_000);
+    now += 60_000;
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  test("an application clock far ahead of Redis's: nothing lingers longer than its life", async () => {
+    const now = Date.now() + 3_600_000;
+    const store = open({ clock: () => now });
+    await store.set('k', { data: {}, expiresAt: now + 500 });
+    expect(await raw.pttl(store.layout.sessionKey('k'))).toBeLessThanOrEqual(500);
+  });
+
+  test("a user's index expires with its longest-lived session", async () => {
+    const store = open();
+    const start = Date.now();
+    await store.set('short', { data: {}, expiresAt: start + 10_000, userId: 'ann' });
+    await store.set('long', { data: {}, expiresAt: start + 50_000, userId: 'ann' });
+    const index = store.layout.userIndexKey(store.layout.tagOf('long'), 'ann');
+    expect(await raw.pttl(index)).toBeGreaterThan(40_000);
+  });
+
+  test('a key of another Redis type under the namespace is CORRUPT, not UNAVAILABLE', async () => {
+    const store = open();
+    await raw.lpush(store.layout.sessionKey('odd'), 'x');
+    for (const operation of [
+      () => store.get('odd'),
+      () => store.set('odd', { data: {}, expiresAt: Date.now() + 1000 }),
+    ]) {
+      const err = await operation().catch((e: unknown) => e);
+      expect(isSessionError(err, 'CORRUPT')).toBe(true);
+    }
+  });
+
+  test('list() returns the live sessions of the namespace only', async () => {
+    const store = open();
+    const other = open();
+    const expiresAt = Date.now() + 60_000;
+    for (let i = 0; i < 30; i++)
+      await store.set(`k${i}`, { data: { i }, expiresAt, userId: i % 2 ? 'odd' : undefined });
+    await other.set('k0', { data: {}, expiresAt });
+    const all = await store.list();
+    expect(all.map((s) => s.key).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => `k${i}`).sort(),
+    );
+    expect(all.find((s) => s.key === 'k1')?.record).toEqual({
+      data: { i: 1 },
+      expiresAt,
+      userId: 'odd',
+      version: 1,
+    });
+  });
+
+  test("a caller's client is neither closed nor changed by the store", async () => {
+    const client = new Redis(url as string);
+    const store = new RedisStore({ client, namespace: `own-${Date.now()}` });
+    await store.set('k', { data: {}, expiresAt: Date.now() + 1000 });
+    expect(store.client).toBe(client);
+    await store.clear();
+    await store.close();
+    expect(await client.ping()).toBe('PONG');
+    expect(client.listenerCount('error')).toBe(0);
+    await client.quit();
+  });
+});
