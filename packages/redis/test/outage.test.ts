@@ -1,5 +1,6 @@
 // Redis through the shared outage harness (issue 10): a dedicated redis-server (persistence
 // off, so a restart comes back empty) killed with SIGKILL and restarted on the same port.
+import { niced } from '@sessions/outage';
 import { describeServerOutage, storeReadBack } from '@sessions/outage/vitest';
 import { reportMissingBackend, startServer } from '@sessions/test-services';
 import { REDIS_INSTALL, redisInstalled, redisSpec } from '@sessions/test-services/redis';
