@@ -147,10 +147,13 @@ export function withDeadline<T>(
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new UnavailableError(source, `${operation} did not complete within ${ms} ms`)),
-      ms,
-    );
+    timer = setTimeout(() => {
+      // A cause like AbortSignal.timeout()'s, so callers can tell "timed out" from "refused".
+      const cause = new DOMException(`${operation} timed out after ${ms} ms`, 'TimeoutError');
+      reject(
+        new UnavailableError(source, `${operation} did not complete within ${ms} ms`, { cause }),
+      );
+    }, ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

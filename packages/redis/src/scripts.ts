@@ -185,7 +185,7 @@ export function runScript(
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<unknown> {
   return client.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
-    if (!isNoScript(err) || Date.now() >= deadline + 1e12) throw err;
+    if (!isNoScript(err) || Date.now() >= deadline) throw err;
     return client.eval(script.source, keys.length, ...keys, ...args);
   });
 }

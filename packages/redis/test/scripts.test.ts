@@ -58,38 +58,36 @@ describe.skipIf(!redisInstalled())(
     });
 
     test('a write reported as failed is not re-sent as EVAL when its NOSCRIPT reply comes late', async () => {
-    // A caller's client with ioredis defaults (no commandTimeout): only the store's deadline
-    // ends the wait, and the NOSCRIPT reply arrives after the caller was told UNAVAILABLE.
-    const client = new Redis(server.url);
-    client.on('error', () => {});
-    const late = new RedisStore({ client, namespace: 'late', operationTimeout: 300 });
-    try {
-      await late.get('warm-up');
-      await helper.script('FLUSH');
-      process.kill(server.pid as number, 'SIGSTOP');
-      let resumed = false;
+      // A caller's client with ioredis defaults (no commandTimeout): only the store's deadline
+      // ends the wait, and the NOSCRIPT reply arrives after the caller was told UNAVAILABLE.
+      const client = new Redis(server.url);
+      client.on('error', () => {});
+      const late = new RedisStore({ client, namespace: 'late', operationTimeout: 300 });
       try {
-        const outcome = await late
-          .set('k', { data: { late: true }, expiresAt: inAnHour() })
-          .catch((err: unknown) => err);
+        await late.get('warm-up');
+        await helper.script('FLUSH');
+        process.kill(server.pid as number, 'SIGSTOP');
+        let outcome: unknown;
+        try {
+          outcome = await late
+            .set('k', { data: { late: true }, expiresAt: inAnHour() })
+            .catch((err: unknown) => err);
+        } finally {
+          process.kill(server.pid as number, 'SIGCONT');
+        }
         expect((outcome as { code?: string }).code).toBe('UNAVAILABLE');
+        // Let the stalled EVALSHA (and any retry it would trigger) reach the server.
+        await client.ping();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await client.ping();
+        expect(await helper.get(late.layout.sessionKey('k'))).toBeNull();
       } finally {
-        process.kill(server.pid as number, 'SIGCONT');
-        resumed = true;
+        await late.close();
+        client.disconnect();
       }
-      expect(resumed).toBe(true);
-      // Let the stalled EVALSHA (and any retry it would trigger) reach the server.
-      await client.ping();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await client.ping();
-      expect(await helper.get(late.layout.sessionKey('k'))).toBeNull();
-    } finally {
-      await late.close();
-      client.disconnect();
-    }
-  });
+    });
 
-  test('after the server is killed and restarted, the same store works again within a second', async () => {
+    test('after the server is killed and restarted, the same store works again within a second', async () => {
       await server.kill('SIGKILL');
       await server.restart();
       const started = Date.now();
