@@ -3,7 +3,9 @@ import { sessionsVitestConfig } from '@sessions/vitest-config';
 
 export default sessionsVitestConfig({
   // The README's example imports the package by name: run it against the source, not dist.
-  resolve: { alias: { '@sessions/dynamodb': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: { '@sessions/dynamodb': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
   test: {
     // Starts DynamoDB Local (in memory, 127.0.0.1) once, or uses DYNAMODB_ENDPOINT.
     globalSetup: ['./test/global-setup.ts'],

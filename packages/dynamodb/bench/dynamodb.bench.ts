@@ -20,7 +20,9 @@ function rawTarget(client: DynamoDBClient, namespace: string): BenchTarget {
   const Key = (key: string) => ({ pk: { S: `${namespace}#${key}` } });
   return {
     async get(key) {
-      const { Item } = await client.send(new GetItemCommand({ TableName, Key: Key(key), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName, Key: Key(key), ConsistentRead: true }),
+      );
       const live = Item && Date.now() < Number(Item.exp?.N);
       return live ? jsonCodec.decode(Item.d?.S ?? '') : undefined;
     },
@@ -66,8 +68,15 @@ const fromEnv = process.env.DYNAMODB_ENDPOINT;
 const server = fromEnv ? undefined : await startDynamoLocal();
 const endpoint = fromEnv ?? server?.url;
 // Generous timeouts: a benchmark measures speed; a busy machine must not turn it into errors.
-const client = new DynamoDBClient(boundedClientConfig({ ...DYNAMODB_LOCAL_CREDENTIALS, endpoint }, 30_000));
-const store = new DynamoDBStore({ client, tableName: TableName, namespace: 'bench', operationTimeout: 30_000 });
+const client = new DynamoDBClient(
+  boundedClientConfig({ ...DYNAMODB_LOCAL_CREDENTIALS, endpoint }, 30_000),
+);
+const store = new DynamoDBStore({
+  client,
+  tableName: TableName,
+  namespace: 'bench',
+  operationTimeout: 30_000,
+});
 await store.ensureTable();
 try {
   await runStoreBench({

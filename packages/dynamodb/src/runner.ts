@@ -109,6 +109,10 @@ export class RequestRunner {
       try {
         return await body(state.controller.signal);
       } catch (err) {
+        // Nothing listens at the endpoint (the SDK already retried): the operations queued
+        // behind this one would meet the same refusal, one slot at a time, until their
+        // deadlines all fire at once. Fail them now, with this error as their cause.
+        if (isConnectionRefused(err)) this.#slots.refuseAll(err);
         // A missing table means nothing was read or written: safe to ensure it and run again.
         if (!manage || errorName(err) !== 'ResourceNotFoundException') throw err;
         table.forget();
@@ -167,4 +171,11 @@ export class RequestRunner {
     }
     return toSessionError(err, SOURCE, operation);
   }
+}
+
+/** A refused TCP connection: the endpoint is down, not slow. */
+function isConnectionRefused(err: unknown): boolean {
+  return (
+    typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ECONNREFUSED'
+  );
 }

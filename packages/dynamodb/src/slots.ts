@@ -15,8 +15,8 @@ export interface SlotWait {
 
 export class Slots {
   #free: number;
-  /** Waiters in arrival order; a Set so an abandoned waiter leaves in O(1). */
-  readonly #waiting = new Set<() => void>();
+  /** Waiters in arrival order (grant, refuse); a Map so an abandoned waiter leaves in O(1). */
+  readonly #waiting = new Map<() => void, (reason: unknown) => void>();
 
   constructor(capacity: number) {
     this.#free = capacity;
@@ -34,7 +34,7 @@ export class Slots {
     let cancel: (reason: unknown) => void = () => {};
     const granted = new Promise<void>((resolve, reject) => {
       const grant = () => resolve();
-      this.#waiting.add(grant);
+      this.#waiting.set(grant, reject);
       cancel = (reason) => {
         if (this.#waiting.delete(grant)) reject(reason);
       };
@@ -44,11 +44,18 @@ export class Slots {
 
   /** Give a slot back: to the longest waiter, or to the pool. */
   release(): void {
-    for (const next of this.#waiting) {
+    for (const next of this.#waiting.keys()) {
       this.#waiting.delete(next);
       next();
       return;
     }
     this.#free++;
+  }
+
+  /** Turn every waiter away with `reason` (none of them has taken a slot). */
+  refuseAll(reason: unknown): void {
+    const refused = [...this.#waiting.values()];
+    this.#waiting.clear();
+    for (const refuse of refused) refuse(reason);
   }
 }

@@ -2,6 +2,7 @@
 // restarted (in memory: the table is gone) is survived by the same store instance.
 import { createServer, type Socket } from 'node:net';
 import { isSessionError, type SessionStore } from '@sessions/core';
+import { freePort } from '@sessions/test-services';
 import { startDynamoLocal } from '@sessions/test-services/dynamodb';
 import { describe, expect, test } from 'vitest';
 import { DynamoDBStore } from '../src/index.js';
@@ -54,6 +55,30 @@ describe.skipIf(!endpoint)('failures', () => {
     await store.close();
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => hung.close(resolve));
+  });
+
+  test('a refused connection fails the operations queued behind it at once, with it as the cause', async () => {
+    const unhandled = watchUnhandledRejections();
+    // Nothing listens on this port.
+    const store = new DynamoDBStore({
+      clientConfig: testClientConfig({ endpoint: `http://127.0.0.1:${await freePort()}` }),
+      createTable: false,
+    });
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 2000 }, (_, i) =>
+        store.set(`k${i}`, { data: { i }, expiresAt: Date.now() + 60_000 }),
+      ),
+    );
+    // Far less than 2,000 / 64 slots x the SDK's retry backoff: the queue was turned away.
+    expect(Date.now() - started).toBeLessThan(2000);
+    for (const result of results) {
+      const reason = (result as PromiseRejectedResult).reason;
+      expect(isSessionError(reason, 'UNAVAILABLE')).toBe(true);
+      expect(reason.cause).toMatchObject({ code: 'ECONNREFUSED' });
+    }
+    expect(unhandled.stop()).toEqual([]);
+    await store.close();
   });
 
   test('killed emulator: UNAVAILABLE within 2 s; restarted empty: the same store recreates the table', async () => {

@@ -6,7 +6,9 @@ import { TTL_ATTRIBUTE, tableDefinition } from '../src/index.js';
 import { endpoint } from './support.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const jsonBlocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? ''));
+const jsonBlocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) =>
+  JSON.parse(m[1] ?? ''),
+);
 
 describe('README', () => {
   test('the quick start is examples/quick-start.ts, verbatim', () => {

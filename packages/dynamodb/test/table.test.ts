@@ -94,7 +94,7 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     expect((await store.get('k1999'))?.data).toEqual({ i: 1999 });
     expect(unhandled.stop()).toEqual([]);
     client.destroy();
-  });
+  }, 120_000);
 
   test('a failed creation reaches every waiter as UNAVAILABLE and is retried on the next call', async () => {
     const unhandled = watchUnhandledRejections();

@@ -7,6 +7,7 @@ import { jsonCodec } from '@sessions/core';
 import { startRedis, startRedisCluster } from '@sessions/test-services/redis';
 import { Cluster, Redis } from 'ioredis';
 import { RedisStore } from '../src/index.js';
+import { interleavedRatios } from './interleaved.js';
 
 /** Raw ioredis commands, one per operation, on keys of their own. */
 function rawTarget(client: Redis | Cluster): BenchTarget {
@@ -22,9 +23,33 @@ function rawTarget(client: Redis | Cluster): BenchTarget {
   };
 }
 
+/** Run every operation a few thousand times first, so neither side is measured JIT-cold. */
+async function warmUp(target: BenchTarget): Promise<void> {
+  const data = { warm: 'x'.repeat(1000) };
+  for (let round = 0; round < 50; round++) {
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, i) => {
+        const key = `warm-${i}`;
+        await target.set(key, data, Date.now() + 60_000);
+        await target.get(key);
+        await target.touch(key, Date.now() + 60_000);
+        await target.delete(key);
+      }),
+    );
+  }
+}
+
 async function compare(title: string, store: RedisStore, raw: Redis | Cluster): Promise<void> {
   try {
-    await runStoreBench({ title, subject: storeTarget(store), raw: rawTarget(raw) });
+    const [subject, baseline] = [storeTarget(store), rawTarget(raw)];
+    await warmUp(subject);
+    await warmUp(baseline);
+    await runStoreBench({ title, subject, raw: baseline });
+    for (const { op, median, q1, q3 } of await interleavedRatios(subject, baseline)) {
+      console.log(
+        `${title}  ${op} (64 in flight), interleaved: ${median.toFixed(2)}x (quartiles ${q1.toFixed(2)}-${q3.toFixed(2)})`,
+      );
+    }
   } finally {
     await store.clear();
     await store.close();

@@ -8,12 +8,14 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { SOURCE, type SqliteSynchronous } from './options.js';
 
 /**
- * How long one SQLite call may block the event loop waiting for a lock, in ms. better-sqlite3
- * is synchronous: its default 5 s busy timeout froze whole processes. 5 ms absorbs the
- * microsecond-long write transactions of other processes (SQLite sleeps 1 + 2 + 2 ms between
- * tries); anything longer is waited for asynchronously (see LockGate).
+ * How long one SQLite call may wait inside SQLite for a lock, in ms: not at all.
+ * better-sqlite3 is synchronous, so SQLite's busy handler sleeps on the main thread: its
+ * default 5 s busy timeout froze whole processes, and even a 5 ms one measured 20–70 ms on a
+ * loaded machine (each of its 1–2 ms sleeps ends when the scheduler gets round to the thread).
+ * A lock held by someone else fails the attempt at once, and the wait happens in a timer
+ * (see LockGate), with the event loop free.
  */
-export const BUSY_TIMEOUT_MS = 5;
+export const BUSY_TIMEOUT_MS = 0;
 
 // Keep the -wal file small once it has been checkpointed (SQLite truncates it to this size).
 const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;

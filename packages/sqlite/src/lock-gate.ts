@@ -1,13 +1,13 @@
 /**
  * Waiting for SQLite locks without blocking the event loop.
  *
- * better-sqlite3 runs every statement synchronously on the main thread, so a busy timeout
- * is time during which the whole process does nothing. The connection's busy timeout is
- * therefore a few milliseconds, and when a lock is held longer than that the gate takes
- * over: the operation is queued and retried from timers with exponential backoff until it
- * succeeds or its deadline passes. While a gate has waiters, new operations queue behind them
- * instead of each spending its own busy timeout on the main thread, so one contended tick
- * costs at most one busy timeout however many operations are waiting.
+ * better-sqlite3 runs every statement synchronously on the main thread, so any time SQLite
+ * spends waiting for a lock (its busy handler sleeps) is time the whole process does nothing.
+ * On a connection the store opens the busy timeout is 0: an attempt that meets a lock fails at
+ * once, and the gate takes over: the operation is queued and retried from timers with
+ * exponential backoff until it succeeds or its deadline passes. While a gate has waiters, new
+ * operations queue behind them (in order) instead of each trying on the main thread. On a
+ * connection passed in, each attempt may also spend that connection's own busy timeout.
  */
 import { performance } from 'node:perf_hooks';
 import { ClosedError, toSessionError, UnavailableError } from '@sessions/core';

@@ -72,12 +72,13 @@ describe('validation', () => {
 });
 
 describe('the connection', () => {
-  test('a file the store opens: WAL, synchronous NORMAL, short busy timeout, incremental vacuum', async () => {
+  test('a file the store opens: WAL, synchronous NORMAL, no busy wait, incremental vacuum', async () => {
     const store = new SqliteStore({ database: temp.file });
     const db = store.database;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBeLessThanOrEqual(10);
+    // Lock waits happen in timers, never in SQLite's sleeping busy handler.
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(0);
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     await store.close();
     expect(db.open).toBe(false);

@@ -5,13 +5,14 @@
  * replaces the rows of the stores it measured and keeps the others.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@sessions/test-services';
 import type { OutageResult } from './types.js';
 
-/** The markers around the generated table in docs/reliability.md. */
+/** Where the generated table starts in docs/reliability.md. */
 export const BEGIN_MARKER = '<!-- outage:begin -->';
+/** Where it ends. */
 export const END_MARKER = '<!-- outage:end -->';
 
 const HEADER = [
@@ -115,7 +116,12 @@ export function mergeIntoMarkdown(markdown: string, results: OutageResult[]): st
   }
   for (const r of results) add(r.store, row(resultCells(r)));
   const lines = [...byStore.keys()].sort().flatMap((store) => byStore.get(store) ?? []);
-  const machine = `Measured on Node ${process.versions.node}, ${cpus().length} CPU cores, servers on loopback.`;
+  // The load says whether the machine was quiet: timing figures taken beside other work are
+  // worth less, and a reader should know.
+  const load = (loadavg()[0] ?? 0).toFixed(1);
+  const machine =
+    `Last written on Node ${process.versions.node}, ${cpus().length} CPU cores, servers on loopback, ` +
+    `1-minute load average ${load} at the time.`;
   const table = [row(HEADER), row(HEADER.map(() => '---')), ...lines].join('\n');
   return `${markdown.slice(0, begin)}${BEGIN_MARKER}\n${machine}\n\n${table}\n${markdown.slice(end)}`;
 }

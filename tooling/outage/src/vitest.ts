@@ -64,9 +64,10 @@ async function untilServing(check: ReadBackClient): Promise<void> {
   }
 }
 
-// Each scenario waits out real outages: the steady one alone is a 10 s outage plus a restart
-// (a JVM start for DynamoDB Local can take several seconds on a 2-core machine).
-const SCENARIO_TIMEOUT_MS = 90_000;
+// Each scenario waits out real outages: the steady one alone is a 10 s outage plus a restart,
+// and a JVM (DynamoDB Local) may take tens of seconds to start on a busy 2-core machine. A
+// generous timeout lets the scenario finish and report its figures instead of just timing out.
+const SCENARIO_TIMEOUT_MS = 150_000;
 
 let scopes = 0;
 function freshScope(scenario: string): string {

@@ -70,9 +70,9 @@ describe('the harness passes an honest store', () => {
       readBack: async (key) => (await server.data.get(key)) !== undefined,
       holdLock: async () => heldFor(server, 900),
     });
-    expect(
-      outageViolations(lock, { maxEventLoopDelayMs: 100, minFailureWaitMs: BOUND - 50 }),
-    ).toEqual([]);
+    // The honest store's stall is not asserted: it measures the machine (other processes),
+    // not the store; the store that blocks the loop is caught below, by 150 ms busy waits.
+    expect(outageViolations(lock, { minFailureWaitMs: BOUND - 50 })).toEqual([]);
 
     const file = new FakeFile();
     const careful = new FileHandleStore(file, BOUND, true);
