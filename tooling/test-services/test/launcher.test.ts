@@ -1,0 +1,91 @@
+// The launcher itself: free ports, a real readiness check, kill and restart on the same port,
+// and the missing-backend report.
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { afterEach, expect, test } from 'vitest';
+import {
+  freePort,
+  missingBackends,
+  type RunningServer,
+  reportMissingBackend,
+  resetMissingBackends,
+  type ServerSpec,
+  startServer,
+} from '../src/index.js';
+
+/** A tiny HTTP server run by node itself: the "binary" under test. */
+const echoSpec: ServerSpec = {
+  name: 'echo',
+  command: (port) => ({
+    cmd: process.execPath,
+    args: [
+      '-e',
+      `require('node:http').createServer((q, s) => s.end('pong')).listen(${port}, '127.0.0.1')`,
+    ],
+  }),
+  url: (port) => `http://127.0.0.1:${port}/`,
+  ping: (url) =>
+    new Promise((resolve, reject) => {
+      request(url, (res) => {
+        res.resume();
+        res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`));
+      })
+        .on('error', reject)
+        .end();
+    }),
+  readyTimeoutMs: 10_000,
+};
+
+const started: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+  resetMissingBackends();
+});
+
+test('freePort hands out a loopback port that can be bound', async () => {
+  const port = await freePort();
+  expect(port).toBeGreaterThan(1024);
+});
+
+test('a server is ready only when it answers, and comes back on the same port', async () => {
+  const server = await startServer(echoSpec);
+  started.push(server);
+  await expect(echoSpec.ping(server.url)).resolves.toBeUndefined();
+  await server.kill('SIGKILL');
+  await expect(echoSpec.ping(server.url)).rejects.toThrow();
+  await server.restart();
+  await expect(echoSpec.ping(server.url)).resolves.toBeUndefined();
+  expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+  await server.stop();
+  expect(existsSync(server.dir)).toBe(false);
+});
+
+test('a binary that exits is reported with its output, not waited for', async () => {
+  const broken: ServerSpec = {
+    ...echoSpec,
+    name: 'broken',
+    command: () => ({
+      cmd: process.execPath,
+      args: ['-e', 'console.error("boom"); process.exit(3)'],
+    }),
+  };
+  await expect(startServer(broken)).rejects.toThrow(/broken did not start[\s\S]*boom/);
+});
+
+test('missing backends are listed with their install command, or fail when required', () => {
+  const before = process.env.SESSIONS_REQUIRE_ALL_BACKENDS;
+  try {
+    delete process.env.SESSIONS_REQUIRE_ALL_BACKENDS;
+    reportMissingBackend('fakedb', 'fakedb-server is not on PATH', 'apt-get install fakedb');
+    expect(missingBackends()).toContainEqual({
+      backend: 'fakedb',
+      reason: 'fakedb-server is not on PATH',
+      install: 'apt-get install fakedb',
+    });
+    process.env.SESSIONS_REQUIRE_ALL_BACKENDS = '1';
+    expect(() => reportMissingBackend('fakedb', 'missing', 'install it')).toThrow(/required/);
+  } finally {
+    if (before === undefined) delete process.env.SESSIONS_REQUIRE_ALL_BACKENDS;
+    else process.env.SESSIONS_REQUIRE_ALL_BACKENDS = before;
+  }
+});
