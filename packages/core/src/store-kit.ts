@@ -145,15 +145,24 @@ export function withDeadline<T>(
   source: string,
   operation: string,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  // One promise and one timer: this wraps every store operation, so it stays cheap.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
       // A cause like AbortSignal.timeout()'s, so callers can tell "timed out" from "refused".
       const cause = new DOMException(`${operation} timed out after ${ms} ms`, 'TimeoutError');
       reject(
         new UnavailableError(source, `${operation} did not complete within ${ms} ms`, { cause }),
       );
     }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -13,7 +13,12 @@
  * and never holds a newline (control characters are refused), so the first newline ends the
  * header. The scripts only read the header's first {@link HEADER_PROBE_BYTES} bytes.
  */
-import { CorruptError } from '@sessions/core';
+import {
+  CorruptError,
+  decodeData,
+  type ResolvedStoreOptions,
+  type SessionRecord,
+} from '@sessions/core';
 
 /** Characters of the stored `expiresAt`: a sign and the 16 digits of any safe integer. */
 export const EXPIRES_AT_WIDTH = 17;
@@ -67,4 +72,22 @@ export function parseEnvelope(text: string, key: string, source: string): Envelo
   }
   const userId = second + 1 === newline ? undefined : text.slice(second + 1, newline);
   return { expiresAt, version, userId, data: text.slice(newline + 1) };
+}
+
+/** The record a stored text holds, or undefined if it is expired by the store's clock. */
+export function recordOf<D>(
+  opts: ResolvedStoreOptions<D>,
+  key: string,
+  text: string,
+): SessionRecord<D> | undefined {
+  const { expiresAt, version, userId, data } = parseEnvelope(text, key, opts.source);
+  if (expiresAt <= opts.clock()) return undefined;
+  const record: SessionRecord<D> = { data: decodeData(opts, data, key), expiresAt, version };
+  if (userId !== undefined) record.userId = userId;
+  return record;
+}
+
+/** The native lifetime of a record: what the application's clock says is left of it, in ms. */
+export function nativeTtl(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil(expiresAt - now));
 }

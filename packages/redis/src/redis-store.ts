@@ -2,35 +2,31 @@
  * The Redis session store: one string per session, a sorted set per user and bucket as the
  * user index, Lua scripts for every write, the application clock for every visibility decision.
  */
-import { once } from 'node:events';
 import {
   assertValidExpiresAt,
   assertValidKey,
   assertValidSet,
   assertValidUserId,
   ConflictError,
-  CorruptError,
   type DeleteByUserOptions,
-  decodeData,
   encodeData,
   type ResolvedStoreOptions,
   resolveStoreOptions,
   type SessionData,
-  type SessionError,
   type SessionRecord,
   type SessionStore,
   type SetOptions,
   type SetResult,
   type StoredSession,
   StoreLifecycle,
-  toSessionError,
-  UnavailableError,
   withDeadline,
 } from '@sessions/core';
 import type { Cluster, Redis } from 'ioredis';
-import { type Connection, openConnection, scanTargets } from './connection.js';
-import { formatExpiresAt, parseEnvelope } from './envelope.js';
+import { type Connection, openConnection } from './connection.js';
+import { formatExpiresAt, nativeTtl, recordOf } from './envelope.js';
+import { SOURCE, typedError, unreachable } from './failures.js';
 import { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
+import { scanNamespace } from './namespace-scan.js';
 import { DEFAULT_OPERATION_TIMEOUT, type RedisStoreOptions } from './options.js';
 import {
   DELETE_SCRIPT,
@@ -42,12 +38,8 @@ import {
   TOUCH_SCRIPT,
 } from './scripts.js';
 
-/** The name every error of this package carries as `source`. */
-const SOURCE = '@sessions/redis';
 /** Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default). */
 const REDIS_VALUE_LIMIT = 512 * 1024 * 1024;
-/** Keys per SCAN page when clearing a namespace. */
-const SCAN_COUNT = 1000;
 
 /**
  * A {@link SessionStore} on Redis (standalone or Cluster) through ioredis.
@@ -107,8 +99,10 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     }
     const client = this.#connection.client;
     const sessionKey = this.layout.sessionKey(key);
-    return this.#call('get', () => client.get(sessionKey)).then((text) =>
-      text === null ? undefined : this.#toRecord(key, text),
+    return this.#call(
+      'get',
+      () => client.get(sessionKey),
+      (text) => (text === null ? undefined : this.#toRecord(key, text)),
     );
   }
 
@@ -131,7 +125,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
       formatExpiresAt(expiresAt),
       userId ?? '',
       key,
-      ttl(expiresAt, now),
+      nativeTtl(expiresAt, now),
     ];
     const version = await this.#script('set', SET_SCRIPT, keys, args);
     if (version === -1) throw new ConflictError(SOURCE);
@@ -144,7 +138,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     assertValidExpiresAt(expiresAt, SOURCE);
     const tag = this.layout.tagOf(key);
     const now = this.#opts.clock();
-    const args = [tag, now, formatExpiresAt(expiresAt), key, ttl(expiresAt, now)];
+    const args = [tag, now, formatExpiresAt(expiresAt), key, nativeTtl(expiresAt, now)];
     return (await this.#script('touch', TOUCH_SCRIPT, [`${tag}:s:${key}`], args)) === 1;
   }
 
@@ -235,24 +229,21 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   }
 
   /**
-   * Run `work` bounded by `operationTimeout` and turn any failure into a typed error. While the
-   * client is reconnecting (Redis known to be unreachable) it fails at once instead of queueing.
+   * Run `work` bounded by `operationTimeout`, turn any failure into a typed error, and map the
+   * result with `then` (in the same step, one promise fewer on the hot path). While the client
+   * is reconnecting (Redis known to be unreachable) it fails at once instead of queueing.
    */
-  #call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  #call<T, R = T>(operation: string, work: () => Promise<T>, then?: (value: T) => R): Promise<R> {
     const connection = this.#connection;
     if (connection.client.status === 'reconnecting') {
-      const cause = connection.lastError ?? new Error('the ioredis client is reconnecting');
-      return Promise.reject(
-        new UnavailableError(
-          SOURCE,
-          `${operation} failed: Redis is unreachable (${cause.message})`,
-          { cause },
-        ),
-      );
+      return Promise.reject(unreachable(operation, connection));
     }
-    return withDeadline(work(), this.operationTimeout, SOURCE, operation).catch((err: unknown) => {
-      throw typedError(err, operation);
-    });
+    return withDeadline(work(), this.operationTimeout, SOURCE, operation).then(
+      then ?? (identity as (value: T) => R),
+      (err: unknown) => {
+        throw typedError(err, operation);
+      },
+    );
   }
 
   #script(
@@ -294,69 +285,20 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     return this.#call(operation, () => Promise.all(calls()));
   }
 
-  /**
-   * SCAN every key of this namespace (on every master of a cluster), page by page, grouped by
-   * hash tag, so that `onPage` can use multi-key commands without crossing slots. Each call
-   * is bounded by `operationTimeout`; a large namespace takes several.
-   */
-  async #scanNamespace(
+  /** Walk this store's namespace (see namespace-scan.ts), every step bounded and typed. */
+  #scanNamespace(
     operation: string,
     onPage: (bySlot: Map<string, string[]>) => Promise<void>,
   ): Promise<void> {
-    if (this.#connection.isCluster) await this.#clusterReady(operation);
-    for (const node of scanTargets(this.#connection)) {
-      let cursor = '0';
-      do {
-        const [next, found] = await this.#call(operation, () =>
-          node.scan(cursor, 'MATCH', this.layout.scanPattern, 'COUNT', SCAN_COUNT),
-        );
-        cursor = next;
-        const bySlot = new Map<string, string[]>();
-        for (const redisKey of found) {
-          const tag = this.layout.owns(redisKey);
-          if (tag !== undefined) bySlot.set(tag, [...(bySlot.get(tag) ?? []), redisKey]);
-        }
-        if (bySlot.size > 0) await this.#call(operation, () => onPage(bySlot));
-      } while (cursor !== '0');
-    }
+    const bounded = <T>(work: () => Promise<T>) => this.#call(operation, work);
+    return scanNamespace(this.#connection, this.layout, bounded, this.operationTimeout, onPage);
   }
 
-  /** Wait (bounded) until a cluster client knows its masters, so SCAN reaches all of them. */
-  async #clusterReady(operation: string): Promise<void> {
-    const cluster = this.#connection.client as Cluster;
-    if (cluster.status === 'ready') return;
-    await this.#call(operation, () =>
-      once(cluster, 'ready', { signal: AbortSignal.timeout(this.operationTimeout) }),
-    );
-  }
-
-  /** The record from its stored text, or undefined if expired by the clock. */
   #toRecord(key: string, text: string): SessionRecord<D> | undefined {
-    const { expiresAt, version, userId, data } = parseEnvelope(text, key, SOURCE);
-    if (expiresAt <= this.#opts.clock()) return undefined;
-    const record: SessionRecord<D> = {
-      data: decodeData(this.#opts, data, key),
-      expiresAt,
-      version,
-    };
-    if (userId !== undefined) record.userId = userId;
-    return record;
+    return recordOf(this.#opts, key, text);
   }
 }
 
-/** The native lifetime of a record: what the application's clock says is left of it. */
-function ttl(expiresAt: number, now: number): number {
-  return Math.max(1, Math.ceil(expiresAt - now));
-}
-
-/** A driver failure as a typed error: a key of another Redis type is corrupt data, not an outage. */
-function typedError(err: unknown, operation: string): SessionError {
-  if (err instanceof Error && err.message.startsWith('WRONGTYPE')) {
-    return new CorruptError(
-      SOURCE,
-      `${operation}: a key of this namespace holds another Redis type`,
-      { cause: err },
-    );
-  }
-  return toSessionError(err, SOURCE, operation);
+function identity<T>(value: T): T {
+  return value;
 }
