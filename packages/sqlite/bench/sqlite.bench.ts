@@ -10,6 +10,7 @@ import { type BenchTarget, runStoreBench, storeTarget } from '@sessions/bench';
 import { jsonCodec } from '@sessions/core';
 import Database from 'better-sqlite3';
 import { SqliteStore, sessionSql } from '../src/index.js';
+import { runInterleaved } from './interleaved.js';
 
 const NAMESPACE = 'bench';
 
@@ -48,11 +49,9 @@ async function benchFile(): Promise<void> {
   db.pragma('synchronous = NORMAL');
   db.pragma('journal_size_limit = 8388608');
   try {
-    await runStoreBench({
-      title: 'sqlite (file, WAL, NORMAL)',
-      subject: storeTarget(store),
-      raw: rawTarget(db),
-    });
+    const title = 'sqlite (file, WAL, NORMAL)';
+    await runStoreBench({ title, subject: storeTarget(store), raw: rawTarget(db) });
+    await runInterleaved(title, storeTarget(store), rawTarget(db));
   } finally {
     await store.close();
     db.close();
@@ -64,11 +63,9 @@ async function benchMemory(): Promise<void> {
   const db = new Database(':memory:');
   const store = new SqliteStore({ database: db, namespace: NAMESPACE, pruneInterval: 0 });
   try {
-    await runStoreBench({
-      title: 'sqlite (:memory:)',
-      subject: storeTarget(store),
-      raw: rawTarget(db),
-    });
+    const title = 'sqlite (:memory:)';
+    await runStoreBench({ title, subject: storeTarget(store), raw: rawTarget(db) });
+    await runInterleaved(title, storeTarget(store), rawTarget(db));
   } finally {
     await store.close();
     db.close();

@@ -100,7 +100,7 @@ export class FileGuard {
     this.#lost = {
       message:
         `the database file ${this.#file} was ${how} after the store opened it: whatever this store writes now ` +
-        'lands in a file no one can open, so it refuses every operation; create a new store (or restart the process)',
+        'lands in a file no one can open, so it refuses every operation; close it and create a new store (or restart the process)',
       cause,
     };
     return this.#lostError(this.#lost);

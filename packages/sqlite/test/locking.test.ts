@@ -12,6 +12,10 @@ import { type TempDatabase, tempDatabase } from './support/temp-db.js';
 
 const HOLD_MS = 3000;
 const MAX_EVENT_LOOP_DELAY_MS = 100;
+// The store's own stalls here measure 15–45 ms; when other jobs saturate every core, the
+// scheduler alone sometimes stalls any process for 100–200 ms. A regression (a busy timeout
+// sleeping inside SQLite) fails every attempt; one starved run out of three does not fail.
+const SCHEDULING_RETRIES = { retry: 2 };
 const record = (n: number) => ({ data: { n }, expiresAt: Date.now() + 60_000 });
 
 let temp: TempDatabase;
@@ -61,7 +65,7 @@ function expectUnavailableFromLock(error: unknown): void {
   expect(cause?.code).toMatch(/^SQLITE_(BUSY|LOCKED)/);
 }
 
-describe('another process holds the write lock for 3 s (WAL)', () => {
+describe('another process holds the write lock for 3 s (WAL)', SCHEDULING_RETRIES, () => {
   test('writes fail UNAVAILABLE at the 2 s bound, reads go on, the event loop stays free', async () => {
     const store = new SqliteStore({ database: temp.file, pruneInterval: 0 });
     try {
@@ -159,37 +163,41 @@ describe('another process holds the write lock for 3 s (WAL)', () => {
   }, 20_000);
 });
 
-describe('a connection passed in, in rollback-journal mode (readers wait too)', () => {
-  test('reads wait without blocking the event loop and complete after the release', async () => {
-    // The caller's connection, with a short busy timeout of its own (the store keeps it as is).
-    const db = new Database(temp.file, { timeout: 5 });
-    db.pragma('journal_mode = DELETE');
-    const store = new SqliteStore({ database: db, pruneInterval: 0, operationTimeout: 6000 });
-    try {
-      await store.set('k', record(3));
-      // Measured while the lock is held: from "locked" until every operation settled.
-      const { released } = await holdLock(temp.file, 'DELETE');
-      const { value, maxDelayMs } = await measureEventLoop(async () => {
-        const start = performance.now();
-        const reads = Array.from({ length: 20 }, () => timed(store.get('k'), start));
-        const list = timed(store.listByUser('nobody'), start);
-        return {
-          reads: await Promise.all(reads),
-          list: await list,
-          releasedAt: (await released) - start,
-        };
-      });
-      for (const outcome of [...value.reads, value.list]) {
-        expect(outcome.ok, String(!outcome.ok && outcome.error)).toBe(true);
-        expect(outcome.ms).toBeGreaterThan(HOLD_MS - 500);
+describe(
+  'a connection passed in, in rollback-journal mode (readers wait too)',
+  SCHEDULING_RETRIES,
+  () => {
+    test('reads wait without blocking the event loop and complete after the release', async () => {
+      // The caller's connection, with a short busy timeout of its own (the store keeps it as is).
+      const db = new Database(temp.file, { timeout: 5 });
+      db.pragma('journal_mode = DELETE');
+      const store = new SqliteStore({ database: db, pruneInterval: 0, operationTimeout: 6000 });
+      try {
+        await store.set('k', record(3));
+        // Measured while the lock is held: from "locked" until every operation settled.
+        const { released } = await holdLock(temp.file, 'DELETE');
+        const { value, maxDelayMs } = await measureEventLoop(async () => {
+          const start = performance.now();
+          const reads = Array.from({ length: 20 }, () => timed(store.get('k'), start));
+          const list = timed(store.listByUser('nobody'), start);
+          return {
+            reads: await Promise.all(reads),
+            list: await list,
+            releasedAt: (await released) - start,
+          };
+        });
+        for (const outcome of [...value.reads, value.list]) {
+          expect(outcome.ok, String(!outcome.ok && outcome.error)).toBe(true);
+          expect(outcome.ms).toBeGreaterThan(HOLD_MS - 500);
+        }
+        expect(value.reads[0]?.ok && (value.reads[0].value as { data: unknown }).data).toEqual({
+          n: 3,
+        });
+        expect(maxDelayMs, 'longest event-loop delay (ms)').toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
+      } finally {
+        await store.close();
+        db.close();
       }
-      expect(value.reads[0]?.ok && (value.reads[0].value as { data: unknown }).data).toEqual({
-        n: 3,
-      });
-      expect(maxDelayMs, 'longest event-loop delay (ms)').toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
-    } finally {
-      await store.close();
-      db.close();
-    }
-  }, 20_000);
-});
+    }, 20_000);
+  },
+);
