@@ -3,8 +3,8 @@
  */
 import { describe, test } from 'vitest';
 import type { Check } from './check.js';
-import { describeManager } from './manager-checks/vitest.js';
 import type { ManagerCheckOptions } from './manager-checks/index.js';
+import { describeManager } from './manager-checks/vitest.js';
 import { type CheckFilter, checkTimeout, executeCheck, selectChecks } from './run.js';
 import type { StoreFactory } from './types.js';
 

@@ -12,7 +12,10 @@ test('the README example runs against the built package', () => {
   expect(example).toBeDefined();
   const dist = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'index.js')).href;
   const file = join(mkdtempSync(join(tmpdir(), 'core-readme-')), 'example.mjs');
-  writeFileSync(file, `${example?.replaceAll("'@sessions/core'", `'${dist}'`)}\nconsole.log('ok');\n`);
+  writeFileSync(
+    file,
+    `${example?.replaceAll("'@sessions/core'", `'${dist}'`)}\nconsole.log('ok');\n`,
+  );
   const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
   expect(run.stderr).toBe('');
   expect(run.stdout.trim()).toBe('ok');

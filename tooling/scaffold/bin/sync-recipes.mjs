@@ -29,8 +29,12 @@ for (const [name, title, start] of adapters) {
   const recipe = readFileSync(file, 'utf8');
   const own = join(root, 'packages', name, 'README.md');
   const ownText = readFileSync(own, 'utf8');
-  const synced = ownText.replace(/(## Quick start[\s\S]*?```ts\n)[\s\S]*?(```)/, (_, head, tail) => `${head}${recipe}${tail}`);
-  if (synced === ownText && !ownText.includes(recipe)) throw new Error(`${own} has no ts block under "## Quick start"`);
+  const synced = ownText.replace(
+    /(## Quick start[\s\S]*?```ts\n)[\s\S]*?(```)/,
+    (_, head, tail) => `${head}${recipe}${tail}`,
+  );
+  if (synced === ownText && !ownText.includes(recipe))
+    throw new Error(`${own} has no ts block under "## Quick start"`);
   writeFileSync(own, synced);
   const how = start ? `; start it with ${start}` : '';
   parts.push(

@@ -15,7 +15,10 @@ test('the quick start runs against the built @sessions/core', () => {
   expect(example).toContain("from '@sessions/core'");
   const dist = pathToFileURL(join(root, 'packages', 'core', 'dist', 'index.js')).href;
   const file = join(mkdtempSync(join(tmpdir(), 'root-readme-')), 'quick-start.mjs');
-  writeFileSync(file, `${example?.replaceAll("'@sessions/core'", `'${dist}'`)}\nconsole.log('ok');\n`);
+  writeFileSync(
+    file,
+    `${example?.replaceAll("'@sessions/core'", `'${dist}'`)}\nconsole.log('ok');\n`,
+  );
   const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
   expect(run.stderr).toBe('');
   expect(run.stdout.trim()).toBe('ok');
