@@ -34,15 +34,9 @@ import {
 } from './bulk.js';
 import { ATTR, DYNAMODB_ITEM_LIMIT, type Item, readMeta, worstCaseOverhead } from './item.js';
 import {
-  assertPositiveMs,
-  assertTableName,
   boundedClientConfig,
-  DEFAULT_MAX_CONCURRENT_REQUESTS,
-  DEFAULT_OPERATION_TIMEOUT_MS,
-  DEFAULT_TABLE_NAME,
-  DEFAULT_TABLE_WAIT_TIMEOUT_MS,
-  DEFAULT_USER_INDEX_NAME,
   type DynamoDBStoreOptions,
+  resolveDynamoOptions,
   SOURCE,
 } from './options.js';
 import { RequestRunner } from './runner.js';
@@ -88,52 +82,21 @@ export class DynamoDBStore<D = SessionData> implements SessionStore<D> {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     // Validated before worstCaseOverhead measures it.
     assertValidNamespace(namespace, SOURCE);
-    this.#opts = resolveStoreOptions(
-      options,
-      SOURCE,
-      DYNAMODB_ITEM_LIMIT - worstCaseOverhead(namespace),
-    );
+    const limit = DYNAMODB_ITEM_LIMIT - worstCaseOverhead(namespace);
+    this.#opts = resolveStoreOptions(options, SOURCE, limit);
     this.maxPayloadBytes = this.#opts.maxPayloadBytes;
     this.#prefix = `${namespace}#`;
-    this.tableName = options.tableName ?? DEFAULT_TABLE_NAME;
-    const userIndexName = options.userIndexName ?? DEFAULT_USER_INDEX_NAME;
-    assertTableName(this.tableName, 'tableName');
-    assertTableName(userIndexName, 'userIndexName');
-    const timeoutMs = options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT_MS;
-    assertPositiveMs(timeoutMs, 'operationTimeout');
-    const waitTimeoutMs = options.tableWaitTimeout ?? DEFAULT_TABLE_WAIT_TIMEOUT_MS;
-    assertPositiveMs(waitTimeoutMs, 'tableWaitTimeout');
-    if (options.client && options.clientConfig) {
-      throw new TypeError(`[${SOURCE}] pass either client or clientConfig, not both`);
-    }
+    const dynamo = resolveDynamoOptions(options);
+    this.tableName = dynamo.tableName;
     this.#ownsClient = options.client === undefined;
     this.#client =
-      options.client ?? new DynamoDBClient(boundedClientConfig(options.clientConfig, timeoutMs));
-    const maxConcurrentRequests = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
-    if (!Number.isSafeInteger(maxConcurrentRequests) || maxConcurrentRequests <= 0) {
-      throw new TypeError(`[${SOURCE}] maxConcurrentRequests must be a positive integer`);
-    }
-    this.#runner = new RequestRunner({
-      timeoutMs,
-      tableName: this.tableName,
-      createTable: options.createTable ?? true,
-      maxConcurrentRequests,
-    });
-    this.#table = new TableManager({
-      client: this.#client,
-      tableName: this.tableName,
-      userIndexName,
-      waitTimeoutMs,
-      send: this.#runner.bounded,
-    });
+      options.client ??
+      new DynamoDBClient(boundedClientConfig(options.clientConfig, dynamo.timeoutMs));
+    this.#runner = new RequestRunner(dynamo);
+    this.#table = new TableManager({ ...dynamo, client: this.#client, send: this.#runner.bounded });
     this.#runner.table = this.#table;
     this.#writes = new SessionWrites(this.#client, this.tableName, this.#runner);
-    this.#bulk = {
-      client: this.#client,
-      tableName: this.tableName,
-      userIndexName,
-      runner: this.#runner,
-    };
+    this.#bulk = { ...dynamo, client: this.#client, runner: this.#runner };
   }
 
   /**

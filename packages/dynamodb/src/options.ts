@@ -89,19 +89,48 @@ export function boundedClientConfig(
   };
 }
 
+/** The DynamoDB-specific options after defaults and validation. */
+export interface ResolvedDynamoOptions {
+  tableName: string;
+  userIndexName: string;
+  createTable: boolean;
+  timeoutMs: number;
+  waitTimeoutMs: number;
+  maxConcurrentRequests: number;
+}
+
 /** Table and index names DynamoDB accepts: 3–255 of `a-z A-Z 0-9 _ - .`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
-/** Throw a TypeError for a table or index name DynamoDB would refuse. */
-export function assertTableName(name: string, what: string): void {
-  if (!TABLE_NAME.test(name)) {
-    throw new TypeError(`[${SOURCE}] ${what} must be 3 to 255 characters of a-z A-Z 0-9 _ - .`);
+/** Apply defaults to the DynamoDB-specific options; a TypeError for a value that cannot work. */
+export function resolveDynamoOptions<D>(options: DynamoDBStoreOptions<D>): ResolvedDynamoOptions {
+  if (options.client && options.clientConfig) {
+    throw new TypeError(`[${SOURCE}] pass either client or clientConfig, not both`);
   }
-}
-
-/** Throw a TypeError unless `ms` is a positive integer. */
-export function assertPositiveMs(ms: number, what: string): void {
-  if (!Number.isSafeInteger(ms) || ms <= 0) {
-    throw new TypeError(`[${SOURCE}] ${what} must be a positive integer of milliseconds`);
+  const resolved: ResolvedDynamoOptions = {
+    tableName: options.tableName ?? DEFAULT_TABLE_NAME,
+    userIndexName: options.userIndexName ?? DEFAULT_USER_INDEX_NAME,
+    createTable: options.createTable ?? true,
+    timeoutMs: options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT_MS,
+    waitTimeoutMs: options.tableWaitTimeout ?? DEFAULT_TABLE_WAIT_TIMEOUT_MS,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+  };
+  for (const [what, name] of [
+    ['tableName', resolved.tableName],
+    ['userIndexName', resolved.userIndexName],
+  ] as const) {
+    if (!TABLE_NAME.test(name)) {
+      throw new TypeError(`[${SOURCE}] ${what} must be 3 to 255 characters of a-z A-Z 0-9 _ - .`);
+    }
   }
+  for (const [what, value] of [
+    ['operationTimeout', resolved.timeoutMs],
+    ['tableWaitTimeout', resolved.waitTimeoutMs],
+    ['maxConcurrentRequests', resolved.maxConcurrentRequests],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new TypeError(`[${SOURCE}] ${what} must be a positive integer`);
+    }
+  }
+  return resolved;
 }

@@ -97,15 +97,17 @@ export class RequestRunner {
     if (manage && !table.ready) await table.ensure();
     if (!this.#slots.tryAcquire()) {
       if (state.expired) throw this.#timeoutError(operation);
-      state.wait = this.#slots.wait();
+      state.wait = this.#slots.wait(state.deadline);
       await state.wait.granted;
     }
+    let sentAt: number | undefined;
     try {
       // A slot can come free in the very tick this operation's deadline passes, before its
       // timer runs: never start a request that is already late (under a burst, thousands of
       // them would each pay the SDK's CPU cost and delay every other timer).
       if (state.expired || performance.now() >= state.deadline) throw this.#timeoutError(operation);
       state.controller = new AbortController();
+      sentAt = performance.now();
       try {
         return await body(state.controller.signal);
       } catch (err) {
@@ -121,7 +123,7 @@ export class RequestRunner {
         return await body(state.controller.signal);
       }
     } finally {
-      this.#slots.release();
+      this.#slots.release(sentAt === undefined ? undefined : performance.now() - sentAt);
     }
   }
 

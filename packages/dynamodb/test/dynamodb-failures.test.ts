@@ -1,6 +1,7 @@
 // Failure behaviour: a hung request is cancelled at the deadline; the emulator killed and
 // restarted (in memory: the table is gone) is survived by the same store instance.
 import { createServer, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { isSessionError, type SessionStore } from '@sessions/core';
 import { freePort } from '@sessions/test-services';
 import { startDynamoLocal } from '@sessions/test-services/dynamodb';
@@ -78,6 +79,38 @@ describe.skipIf(!endpoint)('failures', () => {
       expect(reason.cause).toMatchObject({ code: 'ECONNREFUSED' });
     }
     expect(unhandled.stop()).toEqual([]);
+    await store.close();
+  });
+
+  test('a queue the backend cannot serve in time is turned away early, not all at the deadline', async () => {
+    // Two request slots and a 1 s bound for 2,000 reads: most of them cannot start in time.
+    const store = new DynamoDBStore({
+      clientConfig: testClientConfig(),
+      operationTimeout: 1000,
+      maxConcurrentRequests: 2,
+    });
+    await store.ensureTable();
+    const outcomes = await Promise.all(
+      Array.from({ length: 2000 }, async (_, i) => {
+        const started = performance.now();
+        const error = await store.get(`k${i}`).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        return { error, waited: performance.now() - started };
+      }),
+    );
+    const shed = outcomes.filter(
+      ({ error }) => (error?.cause as Error | undefined)?.name === 'OverloadError',
+    );
+    expect(outcomes.some(({ error }) => error === undefined)).toBe(true);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const { error } of outcomes)
+      if (error) expect(isSessionError(error, 'UNAVAILABLE')).toBe(true);
+    // Turned away as soon as the queue knew, well before the bound...
+    expect(Math.min(...shed.map(({ waited }) => waited))).toBeLessThan(800);
+    // ...so that no operation waited much past it.
+    expect(Math.max(...outcomes.map(({ waited }) => waited))).toBeLessThan(1400);
     await store.close();
   });
 

@@ -163,3 +163,33 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
     counting.destroy();
   });
 });
+
+describe('options', () => {
+  test('refuse what cannot work, before any I/O', () => {
+    const client = testClient();
+    expect(() => new DynamoDBStore({ client, clientConfig: {} })).toThrow(
+      /either client or clientConfig/,
+    );
+    expect(() => new DynamoDBStore({ client, tableName: 'ab' })).toThrow(/tableName/);
+    expect(() => new DynamoDBStore({ client, userIndexName: 'bad name' })).toThrow(/userIndexName/);
+    expect(() => new DynamoDBStore({ client, operationTimeout: 0 })).toThrow(/operationTimeout/);
+    expect(() => new DynamoDBStore({ client, maxConcurrentRequests: 1.5 })).toThrow(
+      /maxConcurrentRequests/,
+    );
+    expect(() => new DynamoDBStore({ client, namespace: 'a#b' })).toThrow(/namespace/);
+    client.destroy();
+  });
+
+  test('maxPayloadBytes is 400 KB minus the worst-case rest of the item, and can be lowered', () => {
+    const client = testClient();
+    expect(new DynamoDBStore({ client }).maxPayloadBytes).toBe(408_519);
+    expect(new DynamoDBStore({ client, namespace: 'a'.repeat(64) }).maxPayloadBytes).toBe(
+      408_519 - 2 * 56,
+    );
+    expect(new DynamoDBStore({ client, maxPayloadBytes: 4096 }).maxPayloadBytes).toBe(4096);
+    expect(new DynamoDBStore({ client, maxPayloadBytes: 10_000_000 }).maxPayloadBytes).toBe(
+      408_519,
+    );
+    client.destroy();
+  });
+});

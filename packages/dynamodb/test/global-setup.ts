@@ -1,5 +1,6 @@
 // Starts DynamoDB Local (or uses DYNAMODB_ENDPOINT) once for the whole test run.
 import { setupDynamo } from '@sessions/test-services/dynamodb';
+// Loads vitest's types in this file, so the augmentation below has a module to augment.
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 

@@ -1,6 +1,7 @@
 // ensureTable: creates the table with its user index and TTL, idempotently, safely under races;
 // concurrent first calls share one creation; a failure reaches every caller and is retried.
 import {
+  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -62,6 +63,22 @@ describe.skipIf(!endpoint)('ensureTable', () => {
     expect(counts.get('UpdateTimeToLiveCommand')).toBe(1);
     await store.close();
     client.destroy();
+  });
+
+  test('a table created without the user index (or TTL) gets them', async () => {
+    const tableName = freshTable();
+    await admin.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const store = new DynamoDBStore({ client: admin, tableName });
+    await store.set('k', { data: {}, expiresAt: Date.now() + 60_000, userId: 'ada' });
+    await expectReady(admin, tableName);
+    expect((await store.listByUser('ada')).map((s) => s.key)).toEqual(['k']);
   });
 
   test('two processes (two clients) racing to create the same table both succeed', async () => {

