@@ -36,7 +36,9 @@ func main() {
 	flag.Parse()
 
 	if *showVersion {
-		fmt.Println("ferretdb v1.24.2 (embedded, built for the sessions test suites)")
+		// The same first line as the real CLI, so launchers can check the version either way.
+		fmt.Println("version: v1.24.2")
+		fmt.Println("package: embedded, built for the sessions test suites")
 		return
 	}
 
