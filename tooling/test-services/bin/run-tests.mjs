@@ -12,7 +12,8 @@ const results = join(root, 'node_modules', '.cache', 'sessions-test-results');
 rmSync(reports, { recursive: true, force: true });
 rmSync(results, { recursive: true, force: true });
 
-const args = ['exec', 'turbo', 'run', 'test', '--concurrency=1', ...process.argv.slice(2)];
+// --continue: every package runs even after one fails, so a run shows every failure.
+const args = ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)];
 const run = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit' });
 
 const missing = existsSync(reports) ? readdirSync(reports) : [];
