@@ -19,8 +19,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
+
+// ferretVersion is the FerretDB release this module pins (go.mod). Reported by buildInfo as
+// ferretdbVersion, which clients use to tell FerretDB 1.x (no TTL indexes) from MongoDB.
+const ferretVersion = "v1.24.2"
 
 func main() {
 	handler := flag.String("handler", "sqlite", "backend handler: sqlite or postgresql")
@@ -37,7 +42,7 @@ func main() {
 
 	if *showVersion {
 		// The same first line as the real CLI, so launchers can check the version either way.
-		fmt.Println("version: v1.24.2")
+		fmt.Println("version: " + ferretVersion)
 		fmt.Println("package: embedded, built for the sessions test suites")
 		return
 	}
@@ -45,6 +50,9 @@ func main() {
 	level := slog.LevelWarn
 	_ = level.UnmarshalText([]byte(flag.Lookup("log-level").Value.String()))
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	// The embedded package leaves the version "unknown": say which release this is.
+	version.Get().Version = ferretVersion
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:      ferretdb.ListenerConfig{TCP: *listen},

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { reportMissingBackend } from './backends.js';
 import { type RunningServer, type ServerSpec, startServer } from './launcher.js';
@@ -14,19 +15,16 @@ import { which } from './which.js';
 export const FERRETDB_VERSION = 'v1.24.2';
 
 /**
- * How to build FerretDB so that it runs. A plain `go install …/cmd/ferretdb@v1.24.2` builds a
- * binary that panics at start-up ("Invalid build/version/version.txt file content"): the
- * module ships without the generated build/version/version.txt that its init() requires. So
- * the module source is copied, the file written, and the binary built from the copy.
+ * How to build FerretDB so that it runs: `pnpm setup:ferretdb` builds
+ * tooling/test-services/ferretdb (our own small main module over FerretDB's embeddable
+ * package). A plain `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start-up
+ * ("Invalid build/version/version.txt file content"): FerretDB's init() expects its build
+ * scripts to have generated that file whenever FerretDB is the main module.
  */
-export const FERRETDB_INSTALL = [
-  `src=$(go mod download -json github.com/FerretDB/FerretDB@${FERRETDB_VERSION} | sed -n 's/.*"Dir": "\\(.*\\)".*/\\1/p')`,
-  'tmp=$(mktemp -d)',
-  'cp -r "$src/." "$tmp"',
-  'chmod -R u+w "$tmp"',
-  `echo ${FERRETDB_VERSION} > "$tmp/build/version/version.txt"`,
-  '(cd "$tmp" && go build -o "$(go env GOPATH)/bin/ferretdb" ./cmd/ferretdb)',
-].join(' && ');
+export const FERRETDB_INSTALL = 'pnpm setup:ferretdb';
+
+/** Where `pnpm setup:ferretdb` puts the binary. */
+export const FERRETDB_BUILT = fileURLToPath(new URL('../ferretdb/bin/ferretdb', import.meta.url));
 
 /**
  * The part of vitest's `TestProject` that {@link setupMongo} uses. Typed structurally because
@@ -100,12 +98,14 @@ export async function detectMongoServer(url: string): Promise<MongoServerInfo> {
 }
 
 /**
- * The FerretDB binary to run: `FERRETDB_BIN`, else `ferretdb` on PATH, else
- * `$(go env GOPATH)/bin/ferretdb`; undefined when none is executable.
+ * The FerretDB binary to run: `FERRETDB_BIN`, else the one `pnpm setup:ferretdb` built, else
+ * `ferretdb` on PATH, else `$(go env GOPATH)/bin/ferretdb`; undefined when none is executable.
  */
 export function findFerretDb(): string | undefined {
   const fromEnv = process.env.FERRETDB_BIN;
   if (fromEnv) return which(fromEnv);
+  const built = which(FERRETDB_BUILT);
+  if (built) return built;
   const onPath = which('ferretdb');
   if (onPath) return onPath;
   const go = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 10_000 });
