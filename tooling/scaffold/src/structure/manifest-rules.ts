@@ -3,6 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import {
   conditionObjects,
   conditionTarget,
@@ -90,7 +91,10 @@ function targetsExist(pkg: WorkspacePackage): Problem[] {
 function tsconfigExtendsByName(pkg: WorkspacePackage): Problem[] {
   const path = join(pkg.dir, 'tsconfig.json');
   if (!existsSync(path)) return [problemAt(pkg, 'tsconfig.json', 'is missing')];
-  const { extends: base } = JSON.parse(readFileSync(path, 'utf8')) as { extends?: unknown };
+  // tsconfig.json is JSON with comments: read it the way TypeScript does.
+  const parsed = ts.parseConfigFileTextToJson(path, readFileSync(path, 'utf8'));
+  if (parsed.error) return [problemAt(pkg, 'tsconfig.json', 'does not parse')];
+  const base = (parsed.config as { extends?: unknown }).extends;
   if (typeof base === 'string' && base.startsWith('@sessions/tsconfig/')) return [];
   return [
     problemAt(
