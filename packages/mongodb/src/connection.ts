@@ -4,7 +4,7 @@
  */
 import { type Collection, type Db, MongoClient, MongoTopologyClosedError } from 'mongodb';
 import type { SessionDocument } from './document.js';
-import { DEFAULTS, type MongoStoreOptions, ownedClientOptions } from './options.js';
+import { DEFAULTS, type MongoStoreOptions, ownedClientOptions, SOURCE } from './options.js';
 
 /** The collection, its client, and whether the store created (and must close) that client. */
 export interface StoreConnection {
@@ -15,8 +15,26 @@ export interface StoreConnection {
   owned: MongoClient | undefined;
 }
 
-/** Resolve `client` / `db` / `url` (exactly one is set; the options were checked). */
+/**
+ * Resolve `client` / `db` / `url` (exactly one is set; the options were checked). A URL or
+ * database name the driver refuses is a `TypeError` naming the package, like every other
+ * malformed option; nothing is connected yet.
+ */
 export function connect(
+  options: MongoStoreOptions<unknown>,
+  operationTimeout: number,
+): StoreConnection {
+  try {
+    return resolveConnection(options, operationTimeout);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new TypeError(`[${SOURCE}] cannot use these connection options: ${detail}`, {
+      cause: err,
+    });
+  }
+}
+
+function resolveConnection(
   options: MongoStoreOptions<unknown>,
   operationTimeout: number,
 ): StoreConnection {

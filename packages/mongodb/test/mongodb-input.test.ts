@@ -90,6 +90,10 @@ describe.skipIf(!mongoUrl)('options', () => {
     expect(() => new MongoStore({ client, collection: 'a$b' })).toThrow(/collection/);
     expect(() => new MongoStore({ client, operationTimeout: 0 })).toThrow(/operationTimeout/);
     expect(() => new MongoStore({ client, pruneInterval: -1 })).toThrow(/pruneInterval/);
+    // The driver's own refusal comes out as a TypeError of this package, the driver's as cause.
+    expect(() => new MongoStore({ url: 'not-a-url' })).toThrow(
+      /@sessions\/mongodb.*connection options/,
+    );
   });
 
   test('maxPayloadBytes: 1 MiB by default, capped below the 16 MiB BSON limit', async () => {

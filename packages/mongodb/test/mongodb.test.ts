@@ -6,6 +6,7 @@ import { isSessionError, type SessionError } from '@sessions/core';
 import { type CommandStartedEvent, MongoServerError } from 'mongodb';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MongoStore, type SessionDocument } from '../src/index.js';
+import { processWriteQueue } from '../src/write-queue.js';
 import { mongoUrl, serverInfo, TEST_DB, testClient } from './support.js';
 
 /** Collect the unhandled rejections raised while `fn` runs (and one macrotask after it). */
@@ -117,32 +118,36 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     await store.close();
   });
 
-  test("expiryMode 'ttl-index' on this server: a clear error naming expiryMode where TTL indexes are refused", async () => {
-    const store = new MongoStore({
-      client,
-      dbName: TEST_DB,
-      collection: `ttl_${randomToken(8)}`,
-      expiryMode: 'ttl-index',
-    });
-    if (mode === 'ttl-index') {
-      // A server with TTL indexes: nothing to refuse, the store just works.
-      await store.set('k', { data: {}, expiresAt: Date.now() + 60_000 });
-      expect(await store.get('k')).toMatchObject({ version: 1 });
-    } else {
-      const error = (await store.get('k').catch((err: unknown) => err)) as SessionError;
-      expect(isSessionError(error, 'UNAVAILABLE')).toBe(true);
-      expect(error.message).toContain("expiryMode: 'prune'");
-      expect(error.cause).toBeInstanceOf(MongoServerError);
-      // Not cached forever: the next call asks the server again (and is refused again).
-      const asked = await countCommands('createIndexes', async () => {
-        await expect(store.set('k', { data: {}, expiresAt: Date.now() + 60_000 })).rejects.toThrow(
-          /expiryMode/,
-        );
+  test.each(['ttl-index', 'both'] as const)(
+    "expiryMode '%s' on this server: a clear error naming expiryMode where TTL indexes are refused",
+    async (expiryMode) => {
+      const store = new MongoStore({
+        client,
+        dbName: TEST_DB,
+        collection: `ttl_${randomToken(8)}`,
+        expiryMode,
+        pruneInterval: 0,
       });
-      expect(asked).toBeGreaterThan(0);
-    }
-    await store.close();
-  });
+      if (mode === 'ttl-index') {
+        // A server with TTL indexes: nothing to refuse, the store just works.
+        await store.set('k', { data: {}, expiresAt: Date.now() + 60_000 });
+        expect(await store.get('k')).toMatchObject({ version: 1 });
+      } else {
+        const error = (await store.get('k').catch((err: unknown) => err)) as SessionError;
+        expect(isSessionError(error, 'UNAVAILABLE')).toBe(true);
+        expect(error.message).toContain("expiryMode: 'prune'");
+        expect(error.cause).toBeInstanceOf(MongoServerError);
+        // Not cached forever: the next call asks the server again (and is refused again).
+        const asked = await countCommands('createIndexes', async () => {
+          await expect(
+            store.set('k', { data: {}, expiresAt: Date.now() + 60_000 }),
+          ).rejects.toThrow(/expiryMode/);
+        });
+        expect(asked).toBeGreaterThan(0);
+      }
+      await store.close();
+    },
+  );
 
   test('2,000 concurrent first calls share one index creation, with no unhandled rejection', async () => {
     const store = new MongoStore({
@@ -196,6 +201,34 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     await store.set('k', { data: { ok: true }, expiresAt: Date.now() + 60_000 });
     expect((await store.get('k'))?.data).toEqual({ ok: true });
     await store.close();
+  });
+
+  test('compare-and-set is exact across two stores on two clients of one process', async () => {
+    const other = testClient();
+    const namespace = `ns_${randomToken(8)}`;
+    const options = { dbName: TEST_DB, collection: 'race', namespace, expiryMode: mode } as const;
+    const [a, b] = [
+      new MongoStore({ client, ...options }),
+      new MongoStore({ client: other, ...options }),
+    ];
+    const key = randomKey();
+    const expiresAt = Date.now() + 60_000;
+    await a.set(key, { data: { writer: -1 }, expiresAt });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, writer) =>
+        (writer % 2 ? a : b).set(key, { data: { writer }, expiresAt }, { ifVersion: 1 }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(isSessionError(r.reason, 'CONFLICT')).toBe(true);
+    }
+    expect((await b.get(key))?.version).toBe(2);
+    // Nothing stays queued once the writes have settled.
+    expect(processWriteQueue.size).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+    await other.close();
   });
 
   test("'prune' mode: the timer removes expired documents; close() stops it", async () => {
