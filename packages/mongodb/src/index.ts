@@ -13,6 +13,6 @@
 export type { SessionDocument } from './document.js';
 export { documentId, ID_SEPARATOR } from './document.js';
 export { EXPIRY_INDEX, TTL_INDEX, USER_INDEX } from './indexes.js';
-export { MongoStore } from './mongo-store.js';
+export { MongoStore } from './mongodb-store.js';
 export type { ExpiryMode, MongoStoreOptions } from './options.js';
 export { BACKEND_PAYLOAD_LIMIT } from './options.js';
