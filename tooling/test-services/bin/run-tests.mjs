@@ -13,7 +13,15 @@ rmSync(reports, { recursive: true, force: true });
 rmSync(results, { recursive: true, force: true });
 
 // --continue: every package runs even after one fails, so a run shows every failure.
-const args = ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)];
+const args = [
+  'exec',
+  'turbo',
+  'run',
+  'test',
+  '--concurrency=1',
+  '--continue',
+  ...process.argv.slice(2),
+];
 const run = spawnSync('pnpm', args, { cwd: root, stdio: 'inherit' });
 
 const missing = existsSync(reports) ? readdirSync(reports) : [];
