@@ -1,38 +1,19 @@
 // The README's quick start, run as written (only the package import points at the source).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, inject, test, vi } from 'vitest';
+import { runReadmeExample } from '@sessions/test-services/readme';
+import { describe, expect, inject, test, vi } from 'vitest';
 
 const url = inject('redisUrl');
-const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-
-/** The first ```ts block after a heading. */
-function codeAfter(heading: string): string {
-  const section = readme.slice(readme.indexOf(heading));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match?.[1]) throw new Error(`no ts block after ${heading}`);
-  return match[1];
-}
 
 describe.skipIf(!url)('README', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sessions-redis-readme-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   test('the quick start runs and prints what its comments say', async () => {
-    const code = codeAfter('## Quick start').replace(
-      "from '@sessions/redis'",
-      `from ${JSON.stringify(pathToFileURL(source).href)}`,
-    );
-    expect(code).toContain('new RedisStore');
-    const file = join(dir, 'quick-start.ts');
-    writeFileSync(file, code);
     process.env.REDIS_URL = url;
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      await import(pathToFileURL(file).href);
+      const code = await runReadmeExample({
+        packageDir: new URL('..', import.meta.url),
+        packageName: '@sessions/redis',
+      });
+      expect(code).toContain('new RedisStore');
       expect(log.mock.calls).toEqual([[{ cart: ['sku-1'] }, true], [1], [1]]);
     } finally {
       log.mockRestore();
