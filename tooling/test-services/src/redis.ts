@@ -39,8 +39,11 @@ export interface RedisClusterProvider {
   provide(key: 'redisClusterNodes', value: string[] | undefined): void;
 }
 
-/** Resolve when the Redis at `url` answers PING; reject otherwise. Never retries by itself. */
-export async function pingRedis(url: string): Promise<void> {
+/**
+ * Run `fn` on a one-shot client that fails at once instead of retrying: for probes, where a
+ * refused connection is an answer, not something to wait out.
+ */
+async function withProbeClient<T>(url: string, fn: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
@@ -49,14 +52,19 @@ export async function pingRedis(url: string): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // A refused connection is reported through the rejected promise below; the event is noise.
+  // A refused connection is reported through the rejected promise; the event is noise.
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.ping();
+    return await fn(client);
   } finally {
     client.disconnect();
   }
+}
+
+/** Resolve when the Redis at `url` answers PING; reject otherwise. Never retries by itself. */
+export async function pingRedis(url: string): Promise<void> {
+  await withProbeClient(url, (client) => client.ping());
 }
 
 /** Arguments shared by every test server: loopback only, nothing written to disk. */
@@ -163,24 +171,11 @@ export async function freeClusterPort(taken: ReadonlySet<number> = new Set()): P
 }
 
 async function clusterInfo(address: string): Promise<Record<string, string>> {
-  const client = new Redis(`redis://${address}`, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    commandTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    const text = (await client.call('CLUSTER', 'INFO')) as string;
-    return Object.fromEntries(
-      text.split('\r\n').map((line) => line.split(':') as [string, string]),
-    );
-  } finally {
-    client.disconnect();
-  }
+  const text = await withProbeClient(
+    `redis://${address}`,
+    async (client) => (await client.call('CLUSTER', 'INFO')) as string,
+  );
+  return Object.fromEntries(text.split('\r\n').map((line) => line.split(':') as [string, string]));
 }
 
 /** Resolve once every node reports `cluster_state:ok`, knows every node and all 16384 slots. */
