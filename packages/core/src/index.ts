@@ -27,6 +27,7 @@ export type { ResolvedStoreOptions } from './store-kit.js';
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_NAMESPACE,
+  deadlineExceeded,
   decodeData,
   encodeData,
   resolveStoreOptions,

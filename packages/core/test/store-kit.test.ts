@@ -176,6 +176,8 @@ describe('withDeadline', () => {
     const err = await rejection(withDeadline(new Promise(() => undefined), 20, SOURCE, 'get'));
     expect(isSessionError(err, 'UNAVAILABLE')).toBe(true);
     expect((err as Error).message).toMatch(/get did not complete within 20 ms/);
+    // The cause names the timeout the way AbortSignal.timeout() does.
+    expect(((err as Error).cause as Error).name).toBe('TimeoutError');
   });
 });
 

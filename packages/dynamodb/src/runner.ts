@@ -4,6 +4,7 @@
  * out to have vanished (DynamoDB Local restarted in memory, or someone deleted it).
  */
 import {
+  deadlineExceeded,
   isSessionError,
   type SessionError,
   toSessionError,
@@ -152,12 +153,7 @@ export class RequestRunner {
 
   /** UNAVAILABLE for an operation out of time, with a `TimeoutError` as its cause. */
   #timeoutError(operation: string): UnavailableError {
-    const ms = this.options.timeoutMs;
-    // A plain Error named TimeoutError: a DOMException costs several times more to build.
-    const cause = Object.assign(new Error(`${operation} timed out after ${ms} ms`), {
-      name: 'TimeoutError',
-    });
-    return new UnavailableError(SOURCE, `${operation} did not complete within ${ms} ms`, { cause });
+    return deadlineExceeded(SOURCE, operation, this.options.timeoutMs);
   }
 
   /** Map any failure to a `SessionError`; a missing table gets a message that says what to do. */

@@ -8,8 +8,8 @@
  * slots (and so over the cluster's masters).
  *
  * ```text
- * {<namespace>:<bucket>}:s:<key>      HASH  d=<encoded data> e=<expiresAt> v=<version> [u=<userId>]
- * {<namespace>:<bucket>}:u:<userId>   ZSET  member <key>, score <expiresAt>
+ * {<namespace>:<bucket>}:s:<key>      STRING  <expiresAt>:<version>:<userId>\n<encoded data>
+ * {<namespace>:<bucket>}:u:<userId>   ZSET    member <key>, score <expiresAt>
  * ```
  */
 

@@ -22,9 +22,10 @@ import {
   withDeadline,
 } from '@sessions/core';
 import type { Cluster, Redis } from 'ioredis';
+import { type Deadline, DeadlineQueue } from './bounded-call.js';
 import { type Connection, openConnection } from './connection.js';
 import { formatExpiresAt, nativeTtl, recordOf } from './envelope.js';
-import { SOURCE, typedError, unreachable } from './failures.js';
+import { SOURCE, unreachable } from './failures.js';
 import { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
 import { scanNamespace } from './namespace-scan.js';
 import { DEFAULT_OPERATION_TIMEOUT, type RedisStoreOptions } from './options.js';
@@ -35,7 +36,9 @@ import {
   type LuaScript,
   runScript,
   SET_SCRIPT,
+  setArgument,
   TOUCH_SCRIPT,
+  touchArgument,
 } from './scripts.js';
 
 /** Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default). */
@@ -66,6 +69,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   readonly operationTimeout: number;
   readonly #opts: ResolvedStoreOptions<D>;
   readonly #connection: Connection;
+  readonly #deadlines: DeadlineQueue;
   readonly #lifecycle = new StoreLifecycle(SOURCE);
 
   constructor(options: RedisStoreOptions<D>) {
@@ -80,6 +84,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
       throw new TypeError(`[${SOURCE}] buckets must be an integer from 1 to ${MAX_BUCKETS}`);
     }
     this.layout = new KeyLayout(this.#opts.namespace, buckets);
+    this.#deadlines = new DeadlineQueue(this.operationTimeout);
     this.#connection = openConnection(options, this.operationTimeout, SOURCE);
   }
 
@@ -106,48 +111,50 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     );
   }
 
-  async set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
-    this.#lifecycle.assertOpen();
-    const ifVersion = options?.ifVersion;
-    assertValidSet<D>(key, record, ifVersion, SOURCE);
-    const data = encodeData(this.#opts, record.data);
-    const tag = this.layout.tagOf(key);
-    const sessionKey = `${tag}:s:${key}`;
-    const { expiresAt, userId } = record;
-    const keys =
-      userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
-    const now = this.#opts.clock();
-    const args = [
-      tag,
-      now,
-      ifVersion ?? '',
-      data,
-      formatExpiresAt(expiresAt),
-      userId ?? '',
-      key,
-      nativeTtl(expiresAt, now),
-    ];
-    const version = await this.#script('set', SET_SCRIPT, keys, args);
-    if (version === -1) throw new ConflictError(SOURCE);
-    return { version: version as number };
+  set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
+    let keys: string[];
+    let args: string[];
+    try {
+      this.#lifecycle.assertOpen();
+      const ifVersion = options?.ifVersion;
+      assertValidSet<D>(key, record, ifVersion, SOURCE);
+      const data = encodeData(this.#opts, record.data);
+      const tag = this.layout.tagOf(key);
+      const sessionKey = `${tag}:s:${key}`;
+      const { expiresAt, userId } = record;
+      keys =
+        userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
+      const now = this.#opts.clock();
+      const ttl = nativeTtl(expiresAt, now);
+      args = [setArgument(now, ifVersion, ttl, formatExpiresAt(expiresAt), userId), data];
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#script('set', SET_SCRIPT, keys, args, toSetResult);
   }
 
-  async touch(key: string, expiresAt: number): Promise<boolean> {
-    this.#lifecycle.assertOpen();
-    assertValidKey(key, SOURCE);
-    assertValidExpiresAt(expiresAt, SOURCE);
-    const tag = this.layout.tagOf(key);
+  touch(key: string, expiresAt: number): Promise<boolean> {
+    try {
+      this.#lifecycle.assertOpen();
+      assertValidKey(key, SOURCE);
+      assertValidExpiresAt(expiresAt, SOURCE);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const now = this.#opts.clock();
-    const args = [tag, now, formatExpiresAt(expiresAt), key, nativeTtl(expiresAt, now)];
-    return (await this.#script('touch', TOUCH_SCRIPT, [`${tag}:s:${key}`], args)) === 1;
+    const args = [touchArgument(now, nativeTtl(expiresAt, now), formatExpiresAt(expiresAt))];
+    return this.#script('touch', TOUCH_SCRIPT, [this.layout.sessionKey(key)], args, isOne);
   }
 
-  async delete(key: string): Promise<boolean> {
-    this.#lifecycle.assertOpen();
-    assertValidKey(key, SOURCE);
-    const tag = this.layout.tagOf(key);
-    const args = [tag, this.#opts.clock(), key];
-    return (await this.#script('delete', DELETE_SCRIPT, [`${tag}:s:${key}`], args)) === 1;
+  delete(key: string): Promise<boolean> {
+    try {
+      this.#lifecycle.assertOpen();
+      assertValidKey(key, SOURCE);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const args = [String(this.#opts.clock())];
+    return this.#script('delete', DELETE_SCRIPT, [this.layout.sessionKey(key)], args, isOne);
   }
 
   async listByUser(userId: string): Promise<Array<StoredSession<D>>> {
@@ -233,28 +240,30 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
    * result with `then` (in the same step, one promise fewer on the hot path). While the client
    * is reconnecting (Redis known to be unreachable) it fails at once instead of queueing.
    */
-  #call<T, R = T>(operation: string, work: () => Promise<T>, then?: (value: T) => R): Promise<R> {
+  #call<T, R = T>(
+    operation: string,
+    work: (deadline: Deadline) => Promise<T>,
+    then: (value: T) => R = identity as (value: T) => R,
+  ): Promise<R> {
     const connection = this.#connection;
     if (connection.client.status === 'reconnecting') {
       return Promise.reject(unreachable(operation, connection));
     }
-    return withDeadline(work(), this.operationTimeout, SOURCE, operation).then(
-      then ?? (identity as (value: T) => R),
-      (err: unknown) => {
-        throw typedError(err, operation);
-      },
-    );
+    return this.#deadlines.run(operation, work, then);
   }
 
-  #script(
+  #script<R>(
     operation: string,
     script: LuaScript,
     keys: string[],
     args: Array<string | number>,
-  ): Promise<unknown> {
-    const deadline = Date.now() + this.operationTimeout;
-    return this.#call(operation, () =>
-      runScript(this.#connection.client, script, keys, args, deadline),
+    then: (reply: unknown) => R,
+  ): Promise<R> {
+    const client = this.#connection.client;
+    return this.#call(
+      operation,
+      (deadline) => runScript(client, script, keys, args, deadline),
+      then,
     );
   }
 
@@ -271,8 +280,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
     const tags = this.layout.tags;
     const groups = this.#connection.isCluster ? tags.map((tag) => [tag]) : [tags];
     const client = this.#connection.client;
-    const deadline = Date.now() + this.operationTimeout;
-    const calls = () =>
+    const calls = (deadline: Deadline) =>
       groups.map((group) =>
         runScript(
           client,
@@ -282,7 +290,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
           deadline,
         ),
       );
-    return this.#call(operation, () => Promise.all(calls()));
+    return this.#call(operation, (deadline) => Promise.all(calls(deadline)));
   }
 
   /** Walk this store's namespace (see namespace-scan.ts), every step bounded and typed. */
@@ -301,4 +309,15 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
 
 function identity<T>(value: T): T {
   return value;
+}
+
+/** The set script's reply: the new version, or -1 for a version conflict. */
+function toSetResult(reply: unknown): SetResult {
+  if (reply === -1) throw new ConflictError(SOURCE);
+  return { version: reply as number };
+}
+
+/** The touch and delete scripts' reply: 1 when the record was live. */
+function isOne(reply: unknown): boolean {
+  return reply === 1;
 }

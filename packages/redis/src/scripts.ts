@@ -10,10 +10,14 @@
  *   the skew between the two clocks; numbers go back to Redis as the caller's strings;
  * - a record's header (see envelope.ts) is read with GETRANGE, never the whole payload;
  * - a user's index key is built from the bucket's hash tag, so it is in the slot of the
- *   session key the script declared (Redis Cluster allows that; no CROSSSLOT is possible).
+ *   session key the script declared (Redis Cluster allows that; no CROSSSLOT is possible);
+ * - few arguments: the small ones travel packed in one `:`-separated string, and the tag and
+ *   the session's name are cut from the key itself. Each argument costs the client as much
+ *   as a short script costs the server (measured: six more arguments, 9% less throughput).
  */
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import type { Deadline } from './bounded-call.js';
 import { EXPIRES_AT_WIDTH, HEADER_PROBE_BYTES } from './envelope.js';
 
 /** An ioredis client the store can talk to. */
@@ -40,76 +44,110 @@ if #head == 64 and not string.find(head, '\\n', 1, true) then
   head = redis.call('GETRANGE', ${key}, 0, ${HEADER_PROBE_BYTES - 1})
 end
 local e, v, owner = string.match(head, ${HEADER})`;
+// A session key is `<tag>:s:<name>` and a tag never holds a brace but its own: the tag ends at
+// the first `}`. Cut only on the paths that touch an index (the plain write does not).
+const SPLIT_KEY = `
+local function split(key)
+  local close = string.find(key, '}', 1, true)
+  return string.sub(key, 1, close), string.sub(key, close + 4)
+end`;
 // Keep a user's index trimmed and alive at least as long as its newest member.
 const REINDEX = (idx: string, now: string, ttl: string) => `
   redis.call('ZREMRANGEBYSCORE', ${idx}, '-inf', ${now})
   if redis.call('PTTL', ${idx}) < tonumber(${ttl}) then redis.call('PEXPIRE', ${idx}, ${ttl}) end`;
 
+/** The packed first argument of {@link SET_SCRIPT}. */
+export function setArgument(
+  now: number,
+  ifVersion: number | undefined,
+  ttl: number,
+  expiresAt: string,
+  userId: string | undefined,
+): string {
+  return `${now}:${ifVersion ?? ''}:${ttl}:${expiresAt}:${userId ?? ''}`;
+}
+
 /**
- * Compare-and-set write. KEYS: session, [new owner's index]. ARGV: tag, now, ifVersion|'',
- * data, expiresAt (stored form), userId|'', key, ttl. Returns the new version, 0 when it
- * deleted (expiresAt <= now), -1 on a version conflict (nothing changed).
+ * Compare-and-set write. KEYS: session, [new owner's index]. ARGV: `now:ifVersion:ttl:
+ * expiresAt:userId` (see {@link setArgument}; ifVersion and userId empty when not given),
+ * data. Returns the new version, 0 when it deleted (expiresAt <= now), -1 on a version
+ * conflict (nothing changed).
  */
 export const SET_SCRIPT = lua(
   'set',
   `
-local now = tonumber(ARGV[2])${READ_HEADER('KEYS[1]')}
+local now, ifVersion, ttl, expiresAt, userId = string.match(ARGV[1], '^([^:]*):([^:]*):([^:]*):([^:]*):(.*)$')
+now = tonumber(now)${READ_HEADER('KEYS[1]')}
 local version = 0
 if e and tonumber(e) > now then version = tonumber(v) end
-if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= version then return -1 end
-local live = tonumber(ARGV[5]) > now
-if owner and owner ~= '' and (owner ~= ARGV[6] or not live) then
-  redis.call('ZREM', ARGV[1] .. ':u:' .. owner, ARGV[7])
+if ifVersion ~= '' and tonumber(ifVersion) ~= version then return -1 end
+local live = tonumber(expiresAt) > now${SPLIT_KEY}
+local tag, name
+if owner and owner ~= '' and (owner ~= userId or not live) then
+  tag, name = split(KEYS[1])
+  redis.call('ZREM', tag .. ':u:' .. owner, name)
 end
 if not live then
   redis.call('DEL', KEYS[1])
   return 0
 end
 version = version + 1
-redis.call('SET', KEYS[1], ARGV[5] .. ':' .. version .. ':' .. ARGV[6] .. '\\n' .. ARGV[4], 'PX', ARGV[8])
-if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])${REINDEX('KEYS[2]', 'ARGV[2]', 'ARGV[8]')}
+redis.call('SET', KEYS[1], expiresAt .. ':' .. version .. ':' .. userId .. '\\n' .. ARGV[2], 'PX', ttl)
+if userId ~= '' then
+  if not name then tag, name = split(KEYS[1]) end
+  redis.call('ZADD', KEYS[2], expiresAt, name)${REINDEX('KEYS[2]', 'now', 'ttl')}
 end
 return version`,
 );
 
+/** The packed argument of {@link TOUCH_SCRIPT}. */
+export function touchArgument(now: number, ttl: number, expiresAt: string): string {
+  return `${now}:${ttl}:${expiresAt}`;
+}
+
 /**
- * Move a live record's expiry. KEYS: session. ARGV: tag, now, expiresAt (stored form), key,
- * ttl. Returns 1 if the record was live (and moved or, for a past expiresAt, deleted), else 0.
+ * Move a live record's expiry. KEYS: session. ARGV: `now:ttl:expiresAt` (see
+ * {@link touchArgument}). Returns 1 if the record was live (and moved or, for a past
+ * expiresAt, deleted), else 0.
  */
 export const TOUCH_SCRIPT = lua(
   'touch',
   `
-local now = tonumber(ARGV[2])${READ_HEADER('KEYS[1]')}
-if not e or tonumber(e) <= now then return 0 end
-local idx = owner ~= '' and (ARGV[1] .. ':u:' .. owner)
-if tonumber(ARGV[3]) <= now then
+local now, ttl, expiresAt = string.match(ARGV[1], '^([^:]*):([^:]*):([^:]*)$')
+now = tonumber(now)${READ_HEADER('KEYS[1]')}
+if not e or tonumber(e) <= now then return 0 end${SPLIT_KEY}
+local tag, name = split(KEYS[1])
+local idx = owner ~= '' and (tag .. ':u:' .. owner)
+if tonumber(expiresAt) <= now then
   redis.call('DEL', KEYS[1])
-  if idx then redis.call('ZREM', idx, ARGV[4]) end
+  if idx then redis.call('ZREM', idx, name) end
   return 1
 end
 if #e == ${EXPIRES_AT_WIDTH} then
-  redis.call('SETRANGE', KEYS[1], 0, ARGV[3])
+  redis.call('SETRANGE', KEYS[1], 0, expiresAt)
 else
-  redis.call('SET', KEYS[1], ARGV[3] .. string.sub(redis.call('GET', KEYS[1]), #e + 1))
+  redis.call('SET', KEYS[1], expiresAt .. string.sub(redis.call('GET', KEYS[1]), #e + 1))
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ttl)
 if idx then
-  redis.call('ZADD', idx, ARGV[3], ARGV[4])${REINDEX('idx', 'ARGV[2]', 'ARGV[5]')}
+  redis.call('ZADD', idx, expiresAt, name)${REINDEX('idx', 'now', 'ttl')}
 end
 return 1`,
 );
 
 /**
- * Remove a record and its index entry. KEYS: session. ARGV: tag, now, key.
+ * Remove a record and its index entry. KEYS: session. ARGV: now.
  * Returns 1 if the removed record was live, else 0.
  */
 export const DELETE_SCRIPT = lua(
   'delete',
   `${READ_HEADER('KEYS[1]')}
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-if owner and owner ~= '' then redis.call('ZREM', ARGV[1] .. ':u:' .. owner, ARGV[3]) end
-if e and tonumber(e) > tonumber(ARGV[2]) then return 1 end
+if owner and owner ~= '' then${SPLIT_KEY}
+  local tag, name = split(KEYS[1])
+  redis.call('ZREM', tag .. ':u:' .. owner, name)
+end
+if e and tonumber(e) > tonumber(ARGV[1]) then return 1 end
 return 0`,
 );
 
@@ -174,18 +212,18 @@ function isNoScript(err: unknown): boolean {
 /**
  * Run `script` with EVALSHA; if the server lost it (restart, `SCRIPT FLUSH`, a new cluster
  * node), run it once as EVAL, which caches it again. A NOSCRIPT reply means nothing ran, so
- * the retry cannot apply a write twice. No retry once `deadline` (epoch ms) has passed: the
- * caller was already told the operation failed, so a late write must not happen after all.
+ * the retry cannot apply a write twice. No retry once the deadline has passed: the caller was
+ * already told the operation failed, so a late write must not happen after all.
  */
 export function runScript(
   client: RedisClient,
   script: LuaScript,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
-  deadline = Number.POSITIVE_INFINITY,
+  deadline: Deadline,
 ): Promise<unknown> {
   return client.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
-    if (!isNoScript(err) || Date.now() >= deadline) throw err;
+    if (!isNoScript(err) || deadline.passed) throw err;
     return client.eval(script.source, keys.length, ...keys, ...args);
   });
 }

@@ -43,10 +43,17 @@ function runAcmeTests(): { result: CommandResult; report: VitestReport } {
   return { result, report: JSON.parse(readFileSync(reportPath, 'utf8')) as VitestReport };
 }
 
+// Prefer-offline, not offline: the packages are in the store after the root install, but a
+// frozen-lockfile install caches no registry metadata, and the new package's ranges (catalog:
+// @types/node, say) need it on a machine that never resolved them.
 const install = () =>
-  run('pnpm', ['install', '--offline', '--frozen-lockfile=false', '--reporter=append-only'], {
-    cwd: work,
-  });
+  run(
+    'pnpm',
+    ['install', '--prefer-offline', '--frozen-lockfile=false', '--reporter=append-only'],
+    {
+      cwd: work,
+    },
+  );
 
 beforeAll(() => {
   for (const file of NEEDED_BUILDS) {
@@ -56,7 +63,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'scaffold-e2e-'));
   acme = join(work, 'packages', 'acme');
   cpSync(ROOT, work, { recursive: true, filter: (path) => !SKIPPED.has(basename(path)) });
-  // Offline: the store already holds every package this workspace uses.
+  // The store already holds every package this workspace uses: this install links them.
   expectSuccess(install(), 'pnpm install');
   const generated = run(process.execPath, ['tooling/scaffold/bin/new-store.mjs', 'acme'], {
     cwd: work,

@@ -33,13 +33,28 @@ if (missing.length > 0) {
   }
   console.log('Set SESSIONS_REQUIRE_ALL_BACKENDS=1 to make a missing backend a failure.');
 }
-// One total over every package (each vitest run wrote its JSON results).
+// One total over every package (each vitest run wrote its JSON results). A file can fail with
+// no test failing (a hook or an import threw, and its tests were skipped): name those too, so
+// a red run never reads "0 failed".
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const brokenFiles = [];
 for (const file of existsSync(results) ? readdirSync(results) : []) {
   const r = JSON.parse(readFileSync(join(results, file), 'utf8'));
   totals.passed += r.numPassedTests ?? 0;
   totals.failed += r.numFailedTests ?? 0;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  for (const suite of r.testResults ?? []) {
+    const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (suite.status === 'failed' && failedTests.length === 0) {
+      brokenFiles.push(
+        suite.name.startsWith(root) ? suite.name.slice(root.length + 1) : suite.name,
+      );
+    }
+  }
 }
 console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (brokenFiles.length > 0) {
+  console.log(`Files that failed outside any test (see their errors above):`);
+  for (const name of brokenFiles) console.log(`  - ${name}`);
+}
 process.exit(run.status ?? 1);

@@ -58,4 +58,40 @@ export const badUserIdChecks = defineChecks('bad-user-ids', [
       }
     },
   },
+  {
+    name: 'user-id-any-printable-characters',
+    rule: 'INPUT-2',
+    title:
+      'a userId may hold any printable characters (separators, braces, quotes, non-ASCII): it round-trips and indexes',
+    async run(ctx) {
+      const { store } = await ctx.open();
+      // Characters a store might use as separators, key syntax or quoting in its backend.
+      const userIds = ['a:b:c', '{tag}:x', 'sp ace', 'q"u\'o`te\\', '%_*?[]$.', 'é-ß-雪-🙂', ':'];
+      for (const userId of userIds) {
+        const key = randomKey();
+        const first = await store.set(key, { data: { userId }, expiresAt: inAMinute(ctx), userId });
+        assert.equal((await store.get(key))?.userId, userId, `get returns the userId ${userId}`);
+        assert.deepEqual(
+          (await store.listByUser(userId)).map((s) => s.key),
+          [key],
+          `listByUser finds the session of ${userId}`,
+        );
+        assert.equal(await store.touch(key, inAMinute(ctx) + 1000), true);
+        assert.equal((await store.get(key))?.userId, userId, `touch keeps the userId ${userId}`);
+        await store.set(key, { data: {}, expiresAt: inAMinute(ctx) }, { ifVersion: first.version });
+        assert.deepEqual(
+          await store.listByUser(userId),
+          [],
+          `a write without ${userId} leaves the index`,
+        );
+        await store.set(key, { data: {}, expiresAt: inAMinute(ctx), userId });
+        assert.equal(
+          await store.deleteByUser(userId),
+          1,
+          `deleteByUser removes the session of ${userId}`,
+        );
+        assert.equal(await store.get(key), undefined);
+      }
+    },
+  },
 ]);

@@ -38,6 +38,19 @@ export const inputBroken: BrokenStore[] = [
     },
   },
   {
+    // The bug a backend that packs fields into one `:`-separated string would have.
+    name: "a userId is cut at its first ':' when stored",
+    caughtBy: ['bad-user-ids/user-id-any-printable-characters'],
+    build: (ctx) => {
+      const inner = ctx.healthy();
+      const cut = (record: SessionRecord<unknown>): SessionRecord<unknown> =>
+        record.userId === undefined ? record : { ...record, userId: record.userId.split(':')[0] };
+      return override(inner, {
+        set: (key, record, options) => inner.set(key, cut(record), options),
+      });
+    },
+  },
+  {
     name: 'any key is hashed into a valid one instead of being rejected',
     caughtBy: ['bad-keys/key-'],
     build: (ctx) => {
