@@ -48,6 +48,11 @@ export interface ServerOutageSuite {
   provision?(server: RunningServer, scope: string): Promise<void>;
   /** The stores' configured bound on any operation (default 2000 ms). */
   boundMs?: number;
+  /**
+   * Freeze the server before the burst scenario issues its writes (see `runBurst`'s
+   * `freezeFirst`): for a server that is one of several, such as one master of a cluster.
+   */
+  burstFreezesFirst?: boolean;
 }
 
 /** Poll `check` until it answers (present or not) — the server serves requests again. */
@@ -172,6 +177,7 @@ export function describeServerOutage(suite: ServerOutageSuite): void {
           store: await storeFor(scope),
           target: targetFor(scope),
           boundMs,
+          freezeFirst: suite.burstFreezesFirst,
         });
         record(result);
         // The kill must land mid-burst, or the scenario tested nothing.

@@ -52,6 +52,20 @@ describe('the harness passes an honest store', () => {
     expect(server.up).toBe(true);
   });
 
+  it('in a burst whose server is frozen first: every write of it is in flight at the kill', async () => {
+    const { store, target } = setup((s) => new HonestStore(s, BOUND));
+    const result = await runBurst({
+      name: 'honest',
+      store,
+      target,
+      boundMs: BOUND,
+      writes: 300,
+      freezeFirst: true,
+    });
+    expect(outageViolations(result)).toEqual([]);
+    expect(result.inFlightAtFault).toBe(300);
+  });
+
   it('in the first-call race and the local-file scenarios', async () => {
     const { server, store } = setup((s) => new HonestStore(s, BOUND));
     const race = await runFirstCallRace({

@@ -104,12 +104,19 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<OutageR
 export interface BurstOptions extends ServerScenarioOptions {
   /** Writes issued at once (default 2000). */
   writes?: number;
+  /**
+   * Freeze the server before the burst is issued instead of just after (default false). For a
+   * server that takes only a share of the burst (one master of a cluster): it keeps up with
+   * its share while the client is still issuing, so by the time the client could stop it
+   * every reply is on the wire and nothing is in flight at the kill.
+   */
+  freezeFirst?: boolean;
 }
 
 /**
  * Issue a burst of writes (default 2,000) and stop the server in the same tick, while they are
- * on the wire: the replies it already sent are read, then it is killed with the rest in
- * flight. It stays down until every write has settled (they must, within the bound), then
+ * on the wire (or just before, with `freezeFirst`): the replies it already sent are read, then
+ * it is killed with the rest in flight. It stays down until every write has settled (they must, within the bound), then
  * restarts; the harness probes until the first success.
  */
 export async function runBurst(options: BurstOptions): Promise<OutageResult> {
@@ -119,6 +126,10 @@ export async function runBurst(options: BurstOptions): Promise<OutageResult> {
   const ctx = beginScenario();
   const keys = new KeySource('burst');
   await within(boundMs + HANG_GRACE_MS, issueWrite(ctx.log, store, keys));
+  // Freezing twice is harmless (a stopped process stays stopped); the fault's marks are set
+  // by the second, so acknowledgements in between count as before the fault, which is what
+  // they are: from the servers still running.
+  if (options.freezeFirst) target.freeze?.();
   for (let i = 0; i < writes; i++) void issueWrite(ctx.log, store, keys);
   const { marks, inFlight } = await injectFault(target, ctx.log);
   await ctx.log.drain(boundMs + 1000);
