@@ -51,6 +51,45 @@ describe('jsonCodec', () => {
     expect(() => jsonCodec.encode(data)).toThrow(message);
   });
 
+  test.each([
+    ['a toJSON that returns NaN', { when: { toJSON: () => Number.NaN } }, /NaN/],
+    ['a toJSON that returns a Map', { v: { toJSON: () => new Map() } }, /Map/],
+    [
+      'a class instance holding a function',
+      {
+        v: new (class {
+          f = () => 1;
+        })(),
+      },
+      /function/,
+    ],
+    [
+      'an array with a toJSON that returns a symbol',
+      { v: Object.assign([1], { toJSON: () => Symbol('s') }) },
+      /symbol/,
+    ],
+    ['a deep cycle', deepCycle(), /circular/i],
+    ['a cycle reachable along many paths', wideCycle(), /circular/i],
+  ])('refuses %s with a TypeError, whichever way it is encoded', (_label, data, message) => {
+    expect(() => jsonCodec.encode(data)).toThrow(TypeError);
+    expect(() => jsonCodec.encode(data)).toThrow(message);
+  });
+
+  test.each([
+    ['plain data', { a: [1, 'x', true, null, { b: -0.5 }], c: '🙂' }],
+    [
+      'undefined values and holes',
+      { u: undefined, list: [undefined, new Array(2)[0], 3], gaps: new Array(3) },
+    ],
+    ['a null-prototype object', Object.assign(Object.create(null), { a: 1 })],
+    ['a Date among plain data', { at: new Date(0), n: 1 }],
+    ['an object with a toJSON', { v: { toJSON: () => ({ ok: true }) } }],
+    ['data nested 100 deep', nested(100)],
+    ['an array of 20,000 numbers', { list: Array.from({ length: 20_000 }, (_, i) => i) }],
+  ])('encodes %s exactly as JSON.stringify does', (_label, data) => {
+    expect(jsonCodec.encode(data)).toBe(JSON.stringify(data));
+  });
+
   test('refuses data with no JSON text at all', () => {
     expect(() => jsonCodec.encode(undefined)).toThrow(/no JSON representation/);
   });
@@ -156,3 +195,30 @@ describe('richCodec', () => {
     expect(() => richCodec.decode('not json')).toThrow();
   });
 });
+
+/** `{ next: { next: ... { next: <the root> } } }`: a cycle 80 levels down. */
+function deepCycle(): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  let at = root;
+  for (let i = 0; i < 80; i++) {
+    const next: Record<string, unknown> = {};
+    at.next = next;
+    at = next;
+  }
+  at.next = root;
+  return root;
+}
+
+/** An object whose every property is itself: 2^depth paths, one cycle. */
+function wideCycle(): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const key of ['a', 'b', 'c', 'd']) o[key] = o;
+  return o;
+}
+
+/** `{ d: { d: ... { end: true } } }`, `depth` levels. */
+function nested(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { end: true };
+  for (let i = 0; i < depth; i++) value = { d: value };
+  return value;
+}
