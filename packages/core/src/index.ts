@@ -6,6 +6,8 @@
  */
 export type { Codec } from './codec.js';
 export { jsonCodec, richCodec } from './codec.js';
+export type { Deadline, DeadlineQueueOptions } from './deadline-queue.js';
+export { DeadlineQueue } from './deadline-queue.js';
 export type { SessionErrorCode } from './errors.js';
 export {
   ClosedError,

@@ -8,6 +8,8 @@ import {
   assertValidSet,
   assertValidUserId,
   ConflictError,
+  type Deadline,
+  DeadlineQueue,
   type DeleteByUserOptions,
   encodeData,
   type ResolvedStoreOptions,
@@ -22,10 +24,9 @@ import {
   withDeadline,
 } from '@sessions/core';
 import type { Cluster, Redis } from 'ioredis';
-import { type Deadline, DeadlineQueue } from './bounded-call.js';
 import { type Connection, openConnection } from './connection.js';
 import { formatExpiresAt, nativeTtl, recordOf } from './envelope.js';
-import { SOURCE, unreachable } from './failures.js';
+import { SOURCE, typedError, unreachable } from './failures.js';
 import { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
 import { scanNamespace } from './namespace-scan.js';
 import { DEFAULT_OPERATION_TIMEOUT, type RedisStoreOptions } from './options.js';
@@ -84,7 +85,11 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
       throw new TypeError(`[${SOURCE}] buckets must be an integer from 1 to ${MAX_BUCKETS}`);
     }
     this.layout = new KeyLayout(this.#opts.namespace, buckets);
-    this.#deadlines = new DeadlineQueue(this.operationTimeout);
+    this.#deadlines = new DeadlineQueue({
+      ms: this.operationTimeout,
+      source: SOURCE,
+      toError: typedError,
+    });
     this.#connection = openConnection(options, this.operationTimeout, SOURCE);
   }
 

@@ -16,8 +16,8 @@
  *   as a short script costs the server (measured: six more arguments, 9% less throughput).
  */
 import { createHash } from 'node:crypto';
+import type { Deadline } from '@sessions/core';
 import type { Cluster, Redis } from 'ioredis';
-import type { Deadline } from './bounded-call.js';
 import { EXPIRES_AT_WIDTH, HEADER_PROBE_BYTES } from './envelope.js';
 
 /** An ioredis client the store can talk to. */

@@ -1,12 +1,12 @@
 /**
- * One operation's bound: every call to Redis settles within `operationTimeout`, as a typed
- * error when it fails. This is core's `withDeadline` reshaped for the hot path: it wraps every
- * `get` and `set`, and a timer per call (created, then cleared a millisecond later) cost 4% of
- * `get` throughput at 64 in flight. All of a store's calls share one timeout, so their
- * deadlines come in the order the calls start: one queue and one timer serve them all.
+ * Bounding every operation of a store on one timer. {@link withDeadline} starts a timer per
+ * call; on a hot path (a `get` of a few microseconds of client work) creating and clearing one
+ * per call cost the Redis store 4 % of its throughput at 64 in flight. All of a store's calls
+ * share one timeout, so their deadlines come in the order the calls start: one queue and one
+ * timer serve them all.
  */
-import { deadlineExceeded } from '@sessions/core';
-import { SOURCE, typedError } from './failures.js';
+import type { SessionError } from './errors.js';
+import { deadlineExceeded, toSessionError } from './store-kit.js';
 
 /**
  * Whether the caller was already told the operation failed. Work that would start something
@@ -14,6 +14,19 @@ import { SOURCE, typedError } from './failures.js';
  */
 export interface Deadline {
   readonly passed: boolean;
+}
+
+/** Options of {@link DeadlineQueue}. */
+export interface DeadlineQueueOptions {
+  /** The bound on every call, in ms. */
+  ms: number;
+  /** The package name errors carry, e.g. `@sessions/redis`. */
+  source: string;
+  /**
+   * How a failure of a call becomes the error its caller gets (default: `toSessionError`,
+   * driver errors as `UNAVAILABLE` with the driver error as `cause`).
+   */
+  toError?: (err: unknown, operation: string) => SessionError;
 }
 
 /** One call in flight: settled by its reply, or by the queue when its deadline passes. */
@@ -29,18 +42,34 @@ class PendingCall implements Deadline {
 }
 
 /**
- * The deadlines of one store's calls, in start order, on one timer. The timer is unref'd: it
- * only bounds calls that something else (a socket, a reconnection timer) keeps the process
- * alive for, so an idle store never holds the process open.
+ * The deadlines of one store's calls, in start order, on one timer: what {@link withDeadline}
+ * does for one call, for every call of a store at the cost of a queue entry each. The timer is
+ * unref'd: it only bounds calls that something else (a socket, a reconnection timer) keeps the
+ * process alive for, so an idle store never holds the process open.
+ *
+ * @example
+ * ```ts
+ * const deadlines = new DeadlineQueue({ ms: 2000, source: '@sessions/acme' });
+ * const record = deadlines.run('get', () => client.get(key), (text) => parse(text));
+ * ```
  */
 export class DeadlineQueue {
+  /** The bound on every call, in ms. */
+  readonly ms: number;
+  readonly #source: string;
+  readonly #toError: (err: unknown, operation: string) => SessionError;
   readonly #calls: Array<PendingCall | undefined> = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly ms: number) {}
+  constructor(options: DeadlineQueueOptions) {
+    this.ms = options.ms;
+    this.#source = options.source;
+    this.#toError =
+      options.toError ?? ((err, operation) => toSessionError(err, this.#source, operation));
+  }
 
-  /** Calls still waiting for a reply or their deadline. */
+  /** Calls still waiting for a reply or their deadline (walks the queue: for tests and diagnostics). */
   get pending(): number {
     let count = 0;
     for (let i = this.#head; i < this.#calls.length; i++) if (!this.#calls[i]?.settled) count++;
@@ -49,13 +78,14 @@ export class DeadlineQueue {
 
   /**
    * Run `attempt` bounded by the queue's timeout: reject with `UNAVAILABLE` (a `TimeoutError`
-   * cause) once the time is up, type any failure of `attempt`, and map its value with `then`.
-   * What `then` throws (a `ConflictError`, a `CorruptError`) reaches the caller as it is.
+   * cause) once the time is up, turn any failure of `attempt` into a `SessionError`, and map
+   * its value with `then` (default: as it is). What `then` throws (a `ConflictError`, a
+   * `CorruptError`) reaches the caller as it is.
    */
-  run<T, R>(
+  run<T, R = T>(
     operation: string,
     attempt: (deadline: Deadline) => Promise<T>,
-    then: (value: T) => R,
+    then: (value: T) => R = identity as (value: T) => R,
   ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const call = new PendingCall(performance.now() + this.ms, operation, reject);
@@ -80,7 +110,7 @@ export class DeadlineQueue {
         (err: unknown) => {
           if (call.passed) return;
           this.#settle(call);
-          reject(typedError(err, operation));
+          reject(this.#toError(err, operation));
         },
       );
     });
@@ -128,7 +158,7 @@ export class DeadlineQueue {
         if (call.deadline > now) break;
         call.passed = true;
         call.settled = true;
-        call.reject(deadlineExceeded(SOURCE, call.operation, this.ms));
+        call.reject(deadlineExceeded(this.#source, call.operation, this.ms));
       }
       calls[this.#head++] = undefined;
     }
@@ -136,4 +166,8 @@ export class DeadlineQueue {
     const next = calls[this.#head];
     if (next !== undefined) this.#arm(next.deadline);
   };
+}
+
+function identity<T>(value: T): T {
+  return value;
 }

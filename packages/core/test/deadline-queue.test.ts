@@ -1,8 +1,12 @@
 // The deadline every operation runs under, on its own (no server): one queue, one timer, and
 // every call settles exactly once — by its reply or by its deadline — and leaves nothing behind.
-import { ConflictError, isSessionError } from '@sessions/core';
 import { describe, expect, test } from 'vitest';
-import { type Deadline, DeadlineQueue } from '../src/bounded-call.js';
+import { type Deadline, DeadlineQueue, type DeadlineQueueOptions } from '../src/deadline-queue.js';
+import { ConflictError, CorruptError, isSessionError } from '../src/errors.js';
+
+const SOURCE = '@sessions/test';
+const queueOf = (ms: number, options: Partial<DeadlineQueueOptions> = {}) =>
+  new DeadlineQueue({ ms, source: SOURCE, ...options });
 
 const never = () => new Promise<never>(() => undefined);
 const later = <T>(ms: number, value: T) =>
@@ -10,7 +14,7 @@ const later = <T>(ms: number, value: T) =>
 
 describe('DeadlineQueue', () => {
   test('a reply resolves, mapped; what the mapping throws reaches the caller as it is', async () => {
-    const queue = new DeadlineQueue(1_000);
+    const queue = queueOf(1_000);
     await expect(
       queue.run(
         'get',
@@ -18,7 +22,7 @@ describe('DeadlineQueue', () => {
         (t) => t.length,
       ),
     ).resolves.toBe(4);
-    const conflict = new ConflictError('@sessions/redis');
+    const conflict = new ConflictError(SOURCE);
     const thrown = queue.run(
       'set',
       async () => -1,
@@ -31,7 +35,7 @@ describe('DeadlineQueue', () => {
   });
 
   test('a driver failure rejects as a typed error with the driver error as cause', async () => {
-    const queue = new DeadlineQueue(1_000);
+    const queue = queueOf(1_000);
     const driver = new Error('Connection is closed.');
     const err = await queue.run('get', () => Promise.reject(driver), String).catch((e) => e);
     expect(isSessionError(err, 'UNAVAILABLE')).toBe(true);
@@ -49,8 +53,23 @@ describe('DeadlineQueue', () => {
     expect(sync.cause).toBe(driver);
   });
 
+  test("the store's own error mapping decides the code; without a mapping the value passes as it is", async () => {
+    const wrongType = new Error(
+      'WRONGTYPE Operation against a key holding the wrong kind of value',
+    );
+    const queue = queueOf(1_000, {
+      toError: (err, operation) =>
+        new CorruptError(SOURCE, `${operation}: another type`, { cause: err }),
+    });
+    const err = await queue.run('get', () => Promise.reject(wrongType)).catch((e) => e);
+    expect(isSessionError(err, 'CORRUPT')).toBe(true);
+    expect(err.source).toBe(SOURCE);
+    expect(err.cause).toBe(wrongType);
+    await expect(queue.run('get', async () => 'as it is')).resolves.toBe('as it is');
+  });
+
   test('a call with no reply rejects with UNAVAILABLE at its deadline, and its late reply is ignored', async () => {
-    const queue = new DeadlineQueue(50);
+    const queue = queueOf(50);
     let seen: Deadline | undefined;
     let mapped = 0;
     const started = performance.now();
@@ -79,7 +98,7 @@ describe('DeadlineQueue', () => {
   });
 
   test('calls behind a hung one still complete, and each expires on its own deadline', async () => {
-    const queue = new DeadlineQueue(80);
+    const queue = queueOf(80);
     const hung = queue.run('get', never, String).catch((e) => e);
     await later(40, undefined);
     const quick = Array.from({ length: 100 }, (_, i) =>
@@ -100,7 +119,7 @@ describe('DeadlineQueue', () => {
   });
 
   test('thousands of calls, replies out of order: every one settles once, nothing stays queued', async () => {
-    const queue = new DeadlineQueue(200);
+    const queue = queueOf(200);
     const calls = Array.from({ length: 5_000 }, (_, i) =>
       queue.run(
         'get',
