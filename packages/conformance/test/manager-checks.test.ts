@@ -11,20 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createManagerChecks, type ManagerCheck } from '../src/manager-checks/index.js';
 import { memoryRaw } from '../src/memory-raw.js';
 import type { StoreFactory } from '../src/types.js';
-
-/** The store with some methods replaced: a broken layer between the manager and the store. */
-function overrideStore(
-  store: SessionStore<unknown>,
-  overrides: Partial<SessionStore<unknown>>,
-): SessionStore<unknown> {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof SessionStore<unknown>];
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+import { override } from './broken/base.js';
 
 /** A MemoryStore factory, optionally with a broken layer between the manager and the store. */
 function memoryFactory(
@@ -69,7 +56,7 @@ describe('manager checks fail on broken variants', () => {
 
   it('a store that ignores ifVersion fails the lost-update, stale-save and race checks', async () => {
     const broken = memoryFactory('ignores-ifVersion', (store) =>
-      overrideStore(store, { set: (key, record) => store.set(key, record) }),
+      override(store, { set: (key, record) => store.set(key, record) }),
     );
     const failed = await failing(createManagerChecks(small), broken);
     expect(failed).toEqual(
@@ -85,7 +72,7 @@ describe('manager checks fail on broken variants', () => {
 
   it('a store whose deleteByUser ignores except fails destroy-all-except', async () => {
     const broken = memoryFactory('ignores-except', (store) =>
-      overrideStore(store, { deleteByUser: (userId) => store.deleteByUser(userId) }),
+      override(store, { deleteByUser: (userId) => store.deleteByUser(userId) }),
     );
     expect(await failing(createManagerChecks(small), broken)).toEqual([
       'manager/destroy-all-except',
@@ -94,7 +81,7 @@ describe('manager checks fail on broken variants', () => {
 
   it('a store that plants a record under every key it misses fails the fixation check', async () => {
     const broken = memoryFactory('adopts-keys', (store) =>
-      overrideStore(store, {
+      override(store, {
         get: async (key) => {
           const found = await store.get(key);
           if (found === undefined)

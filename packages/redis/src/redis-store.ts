@@ -248,7 +248,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   #call<T, R = T>(
     operation: string,
     work: (deadline: Deadline) => Promise<T>,
-    then: (value: T) => R = identity as (value: T) => R,
+    then?: (value: T) => R,
   ): Promise<R> {
     const connection = this.#connection;
     if (connection.client.status === 'reconnecting') {
@@ -310,10 +310,6 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
   #toRecord(key: string, text: string): SessionRecord<D> | undefined {
     return recordOf(this.#opts, key, text);
   }
-}
-
-function identity<T>(value: T): T {
-  return value;
 }
 
 /** The set script's reply: the new version, or -1 for a version conflict. */
