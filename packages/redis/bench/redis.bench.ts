@@ -39,22 +39,42 @@ async function warmUp(target: BenchTarget): Promise<void> {
   }
 }
 
-async function compare(title: string, store: RedisStore, raw: Redis | Cluster): Promise<void> {
+async function compare(
+  title: string,
+  store: RedisStore,
+  raw: Redis | Cluster,
+  servers: Redis[],
+): Promise<void> {
   try {
     const [subject, baseline] = [storeTarget(store), rawTarget(raw)];
     await warmUp(subject);
     await warmUp(baseline);
     await runStoreBench({ title, subject, raw: baseline });
-    for (const { op, median, q1, q3 } of await interleavedRatios(subject, baseline)) {
+    const us = ([ours, theirs]: [number, number]) => `${ours.toFixed(1)} vs ${theirs.toFixed(1)}`;
+    for (const { op, median, q1, q3, cpu } of await interleavedRatios(subject, baseline, {
+      servers,
+    })) {
       console.log(
-        `${title}  ${op} (64 in flight), interleaved: ${median.toFixed(2)}x (quartiles ${q1.toFixed(2)}-${q3.toFixed(2)})`,
+        `${title}  ${op} (64 in flight), interleaved: ${median.toFixed(2)}x (quartiles ${q1.toFixed(2)}-${q3.toFixed(2)}); ` +
+          `CPU µs per op, store vs raw: client ${us(cpu.client)}, server ${us(cpu.server)}`,
       );
     }
   } finally {
+    for (const server of servers) server.disconnect();
     await store.clear();
     await store.close();
     await raw.quit();
   }
+}
+
+/** A client of each master of a cluster (to read its CPU time). */
+async function mastersOf(cluster: Cluster): Promise<Redis[]> {
+  if (cluster.status !== 'ready') {
+    await new Promise<void>((resolve) => cluster.once('ready', () => resolve()));
+  }
+  return cluster
+    .nodes('master')
+    .map(({ options }) => new Redis({ host: options.host, port: options.port }));
 }
 
 /** Mean latency of listByUser for a user with 10 sessions, in ms. */
@@ -72,7 +92,9 @@ async function listLatency(store: RedisStore): Promise<number> {
 
 const standalone = process.env.REDIS_URL ? undefined : await startRedis();
 const url = process.env.REDIS_URL ?? (standalone?.url as string);
-await compare('redis (standalone)', new RedisStore({ url, namespace: 'bench' }), new Redis(url));
+await compare('redis (standalone)', new RedisStore({ url, namespace: 'bench' }), new Redis(url), [
+  new Redis(url),
+]);
 await standalone?.stop();
 
 const cluster = process.env.REDIS_CLUSTER_NODES ? undefined : await startRedisCluster();
@@ -81,10 +103,12 @@ const seeds = nodes.map((address) => ({
   host: address.split(':')[0],
   port: Number(address.split(':')[1]),
 }));
+const clusterRaw = new Cluster(seeds);
 await compare(
   'redis (cluster)',
   new RedisStore({ clusterNodes: nodes, namespace: 'bench' }),
-  new Cluster(seeds),
+  clusterRaw,
+  await mastersOf(clusterRaw),
 );
 
 console.log('\nlistByUser of a user with 10 sessions, one at a time (mean latency):');

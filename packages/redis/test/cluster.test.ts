@@ -8,6 +8,7 @@ import {
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore } from '../src/index.js';
+import { hashSlot } from '../src/layout.js';
 import { commandCounts, resetStats } from './server-stats.js';
 import { masters, namespaceKeys, rawClient } from './support.js';
 
@@ -56,6 +57,26 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
     expect(slots.size).toBe(new Set(await Promise.all(store.layout.tags.map(slotOf))).size);
     expect(slots.size).toBeGreaterThan(8);
     expect((await mastersHolding(keys)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the 16 buckets load three masters evenly, and the store computes slots as Redis does', async () => {
+    const store = open('even');
+    const ranges = (await raw.cluster('SLOTS')) as unknown as Array<
+      [number, number, [string, number]]
+    >;
+    const masterOf = (slot: number) =>
+      ranges.find(([low, high]) => slot >= low && slot <= high)?.[2].join(':');
+    const perMaster = new Map<string | undefined, number>();
+    for (const tag of store.layout.tags) {
+      const slot = await slotOf(tag);
+      expect(hashSlot(tag.slice(1, -1))).toBe(slot);
+      perMaster.set(masterOf(slot), (perMaster.get(masterOf(slot)) ?? 0) + 1);
+    }
+    // 16 over 3: 5/5/6, or 4/6/6 where a master's edge cuts a bucket's range. Left to the hash,
+    // this namespace had 7 buckets on one master; others had up to 10.
+    const counts = [...perMaster.values()];
+    expect(counts).toHaveLength(3);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(6);
   });
 
   test('with buckets: 1 the namespace is one slot (everything on one master)', async () => {

@@ -5,6 +5,7 @@ import { isSessionError } from '@sessions/core';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, test } from 'vitest';
 import { KeyLayout, RedisStore, type RedisStoreOptions } from '../src/index.js';
+import { CLUSTER_SLOTS, hashSlot } from '../src/layout.js';
 
 const url = inject('redisUrl');
 
@@ -48,25 +49,58 @@ describe('options', () => {
 });
 
 describe('key layout', () => {
-  test("keys carry the namespace and the bucket as a hash tag; owns() tells 'shop' from 'shop:eu'", () => {
+  test("keys carry the namespace, bucket and salt as a hash tag; owns() tells 'shop' from 'shop:eu'", () => {
     const shop = new KeyLayout('shop', 16);
     const key = shop.sessionKey('abc');
-    expect(key).toMatch(/^\{shop:(\d|1[0-5])\}:s:abc$/);
+    expect(key).toMatch(/^\{shop:(\d|1[0-5]):\d+\}:s:abc$/);
     expect(shop.owns(key)).toBe(shop.tagOf('abc'));
     expect(shop.owns(new KeyLayout('shop:eu', 16).sessionKey('abc'))).toBeUndefined();
-    expect(shop.owns('{shop.x:1}:s:abc')).toBeUndefined();
+    expect(shop.owns(new KeyLayout('shop:1', 16).sessionKey('abc'))).toBeUndefined();
+    expect(shop.owns('{shop.x:1:0}:s:abc')).toBeUndefined();
+    expect(shop.owns('{shop:1}:s:abc')).toBeUndefined();
     expect(shop.owns(`${shop.tags[3]}:u:alice`)).toBe(shop.tags[3]);
+    // A store with other buckets wrote here too: its keys are the namespace's all the same.
+    expect(shop.owns(`${new KeyLayout('shop', 1).tags[0]}:s:abc`)).toBe('{shop:0:0}');
   });
 
-  test('buckets spread keys evenly and stay stable', () => {
+  test('the layout is frozen: these keys are in stores already', () => {
+    expect(new KeyLayout('one', 1).sessionKey('x')).toBe('{one:0:0}:s:x');
+    expect(new KeyLayout('shop', 16).tags.slice(0, 4)).toEqual([
+      '{shop:0:0}',
+      '{shop:1:3}',
+      '{shop:2:63}',
+      '{shop:3:60}',
+    ]);
+    expect(new KeyLayout('shop', 16).bucketOf('stable')).toBe(6);
+  });
+
+  test('buckets spread keys evenly', () => {
     const layout = new KeyLayout('spread', 16);
     const counts = new Array<number>(16).fill(0);
     for (let i = 0; i < 16_000; i++)
       counts[layout.bucketOf(`session-${i}`)] = (counts[layout.bucketOf(`session-${i}`)] ?? 0) + 1;
     expect(Math.min(...counts)).toBeGreaterThan(800);
-    expect(new KeyLayout('spread', 16).bucketOf('stable')).toBe(layout.bucketOf('stable'));
-    expect(new KeyLayout('one', 1).sessionKey('x')).toBe('{one:0}:s:x');
   });
+
+  test("hashSlot is Redis Cluster's CRC16 mod 16384", () => {
+    // The check value of CRC16-XMODEM, from the Redis Cluster specification.
+    expect(hashSlot('123456789')).toBe(0x31c3);
+    expect(hashSlot('')).toBe(0);
+  });
+
+  test.each([1, 2, 3, 16, 17, 64, 100, 1024])(
+    'with %i buckets, each bucket has its own range of slots',
+    (buckets) => {
+      const ranges = Math.min(buckets, 64);
+      for (const namespace of ['shop', 'a', 'x.y:z-1']) {
+        const layout = new KeyLayout(namespace, buckets);
+        layout.tags.forEach((tag, bucket) => {
+          const slot = hashSlot(tag.slice(1, -1));
+          expect(Math.floor((slot * ranges) / CLUSTER_SLOTS)).toBe(bucket % ranges);
+        });
+      }
+    },
+  );
 });
 
 describe.skipIf(!url)('against redis-server', () => {
