@@ -18,21 +18,17 @@ import {
 import { Redis } from 'ioredis';
 import { RedisStore } from '../src/index.js';
 import { hashSlot, KeyLayout } from '../src/layout.js';
+import { type SlotRange, slotRanges } from './support.js';
 
 let cluster: RunningRedisCluster | undefined;
 /** The slot ranges the killed master serves. */
-let victimSlots: Array<[number, number]> = [];
+let victimSlots: SlotRange[] = [];
 
 /** The slot ranges a master serves, from its own `CLUSTER SLOTS`. */
-async function slotsServedBy(master: RunningServer): Promise<Array<[number, number]>> {
+async function slotsServedBy(master: RunningServer): Promise<SlotRange[]> {
   const client = new Redis(master.url);
   try {
-    const ranges = (await client.cluster('SLOTS')) as unknown as Array<
-      [number, number, [string, number]]
-    >;
-    return ranges
-      .filter(([, , [, port]]) => port === master.port)
-      .map(([low, high]): [number, number] => [low, high]);
+    return (await slotRanges(client)).filter(({ port }) => port === master.port);
   } finally {
     client.disconnect();
   }
@@ -44,7 +40,7 @@ function namespaceOnVictim(scope: string): string {
   for (let suffix = 0; suffix < 1000; suffix++) {
     const namespace = `${scope}_${suffix}`;
     const slot = hashSlot((new KeyLayout(namespace, 1).tags[0] as string).slice(1, -1));
-    if (victimSlots.some(([low, high]) => slot >= low && slot <= high)) return namespace;
+    if (victimSlots.some(({ low, high }) => slot >= low && slot <= high)) return namespace;
   }
   throw new Error(`no namespace for ${scope} falls in the killed master's slots`);
 }

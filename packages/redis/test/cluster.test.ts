@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore } from '../src/index.js';
 import { hashSlot } from '../src/layout.js';
 import { commandCounts, resetStats } from './server-stats.js';
-import { masters, namespaceKeys, rawClient } from './support.js';
+import { masters, namespaceKeys, rawClient, slotRanges } from './support.js';
 
 const inAnHour = () => Date.now() + 3_600_000;
 
@@ -61,12 +61,10 @@ describe.skipIf(!redisInstalled())('Redis Cluster (dedicated 3-master cluster)',
 
   test('the 16 buckets load three masters evenly, and the store computes slots as Redis does', async () => {
     const store = open('even');
-    const ranges = (await raw.cluster('SLOTS')) as unknown as Array<
-      [number, number, [string, number]]
-    >;
+    const ranges = await slotRanges(raw);
     const masterOf = (slot: number) =>
-      ranges.find(([low, high]) => slot >= low && slot <= high)?.[2].join(':');
-    const perMaster = new Map<string | undefined, number>();
+      ranges.find(({ low, high }) => slot >= low && slot <= high)?.port;
+    const perMaster = new Map<number | undefined, number>();
     for (const tag of store.layout.tags) {
       const slot = await slotOf(tag);
       expect(hashSlot(tag.slice(1, -1))).toBe(slot);

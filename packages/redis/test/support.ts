@@ -25,6 +25,21 @@ export async function masters(client: Redis | Cluster): Promise<Redis[]> {
   return client.nodes('master');
 }
 
+/** One range of a cluster's slots and the port of the master serving it. */
+export interface SlotRange {
+  low: number;
+  high: number;
+  port: number;
+}
+
+/** A cluster's slot ranges, from `CLUSTER SLOTS` asked of any node. */
+export async function slotRanges(client: Redis | Cluster): Promise<SlotRange[]> {
+  const reply = (await client.cluster('SLOTS')) as unknown as Array<
+    [number, number, [string, number]]
+  >;
+  return reply.map(([low, high, [, port]]) => ({ low, high, port }));
+}
+
 /** Every Redis key of a layout's namespace, found with SCAN on every master. */
 export async function namespaceKeys(client: Redis | Cluster, layout: KeyLayout): Promise<string[]> {
   const keys: string[] = [];
