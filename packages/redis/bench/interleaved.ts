@@ -70,9 +70,10 @@ async function slice(
   };
 }
 
-function median(values: number[]): number {
+/** The value at quantile `q` (0.5: the median) of `values`. */
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+  return sorted[Math.floor(q * (sorted.length - 1))] as number;
 }
 
 /** What {@link interleavedRatios} found for one operation. */
@@ -116,14 +117,16 @@ export async function interleavedRatios(
       }
       ratios.push((ours[round] as Slice).rate / (theirs[round] as Slice).rate);
     }
-    ratios.sort((a, b) => a - b);
-    const at = (q: number) => ratios[Math.floor(q * (ratios.length - 1))] as number;
-    const cpu = (side: Slice[], key: 'clientUs' | 'serverUs') => median(side.map((s) => s[key]));
+    const cpu = (side: Slice[], key: 'clientUs' | 'serverUs') =>
+      quantile(
+        side.map((s) => s[key]),
+        0.5,
+      );
     results.push({
       op,
-      median: at(0.5),
-      q1: at(0.25),
-      q3: at(0.75),
+      median: quantile(ratios, 0.5),
+      q1: quantile(ratios, 0.25),
+      q3: quantile(ratios, 0.75),
       cpu: {
         client: [cpu(ours, 'clientUs'), cpu(theirs, 'clientUs')],
         server: [cpu(ours, 'serverUs'), cpu(theirs, 'serverUs')],
