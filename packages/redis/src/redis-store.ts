@@ -38,6 +38,7 @@ import {
   runScript,
   SET_SCRIPT,
   setArgument,
+  setValue,
   TOUCH_SCRIPT,
   touchArgument,
 } from './scripts.js';
@@ -130,8 +131,7 @@ export class RedisStore<D = SessionData> implements SessionStore<D> {
       keys =
         userId === undefined ? [sessionKey] : [sessionKey, this.layout.userIndexKey(tag, userId)];
       const now = this.#opts.clock();
-      const ttl = nativeTtl(expiresAt, now);
-      args = [setArgument(now, ifVersion, ttl, formatExpiresAt(expiresAt), userId), data];
+      args = [setArgument(now, ifVersion, expiresAt), setValue(expiresAt, ifVersion, userId, data)];
     } catch (err) {
       return Promise.reject(err);
     }

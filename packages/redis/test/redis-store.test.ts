@@ -156,6 +156,21 @@ describe.skipIf(!url)('against redis-server', () => {
     expect(await store.get('k')).toBeUndefined();
   });
 
+  test('a clock with fractions of a millisecond decides liveness exactly', async () => {
+    // Like performance.timeOrigin + performance.now(): more digits than a whole ms has.
+    let now = Date.now() + 0.123456;
+    const store = open({ clock: () => now });
+    const expiresAt = Math.ceil(now) + 1000;
+    expect(await store.set('k', { data: {}, expiresAt })).toEqual({ version: 1 });
+    expect(await store.set('k', { data: {}, expiresAt })).toEqual({ version: 2 });
+    now = expiresAt - 0.123456;
+    expect((await store.get('k'))?.version).toBe(2);
+    expect(await store.set('k', { data: {}, expiresAt }, { ifVersion: 2 })).toEqual({ version: 3 });
+    now = expiresAt;
+    expect(await store.get('k')).toBeUndefined();
+    expect(await store.set('k', { data: {}, expiresAt: expiresAt + 1000 })).toEqual({ version: 1 });
+  });
+
   test("an application clock far ahead of Redis's: nothing lingers longer than its life", async () => {
     const now = Date.now() + 3_600_000;
     const store = open({ clock: () => now });
@@ -170,6 +185,45 @@ describe.skipIf(!url)('against redis-server', () => {
     await store.set('long', { data: {}, expiresAt: start + 50_000, userId: 'ann' });
     const index = store.layout.userIndexKey(store.layout.tagOf('long'), 'ann');
     expect(await raw.pttl(index)).toBeGreaterThan(40_000);
+  });
+
+  test('the stored text is laid out as documented; a write changes only what it must', async () => {
+    const store = open();
+    const key = store.layout.sessionKey('k');
+    const expiresAt = Date.now() + 60_000;
+    const stamp = String(expiresAt).padStart(17, '0');
+    await store.set('k', { data: { n: 0 }, expiresAt, userId: 'ann' });
+    expect(await raw.get(key)).toBe(`${stamp}:0000000000000001:ann\n{"n":0}`);
+    // Unconditional writes learn their version on the server, which patches its digits in
+    // place: past 9, 99 and 999 the other digits and the data must come out right.
+    for (let n = 2; n <= 1001; n++) {
+      const { version } = await store.set('k', { data: { n }, expiresAt, userId: 'ann' });
+      if (version !== n) expect(version).toBe(n);
+    }
+    expect(await raw.get(key)).toBe(`${stamp}:0000000000001001:ann\n{"n":1001}`);
+    expect(await store.get('k')).toEqual({
+      data: { n: 1001 },
+      expiresAt,
+      userId: 'ann',
+      version: 1001,
+    });
+    // A conditional write knows its version before it is sent, and a smaller record is not
+    // left with the tail of the larger one.
+    await store.set('k', { data: {}, expiresAt }, { ifVersion: 1001 });
+    expect(await raw.get(key)).toBe(`${stamp}:0000000000001002:\n{}`);
+  });
+
+  test('a string under a session key that is not ours: get is CORRUPT, set replaces it', async () => {
+    const store = open();
+    const key = store.layout.sessionKey('foreign');
+    for (const text of ['plain text', '1700000000000:3:ann\n{}', `${'0'.repeat(64)}`]) {
+      await raw.set(key, text);
+      const err = await store.get('foreign').catch((e: unknown) => e);
+      expect(isSessionError(err, 'CORRUPT')).toBe(true);
+      const expiresAt = Date.now() + 60_000;
+      expect(await store.set('foreign', { data: { ok: 1 }, expiresAt })).toEqual({ version: 1 });
+      expect(await store.get('foreign')).toEqual({ data: { ok: 1 }, expiresAt, version: 1 });
+    }
   });
 
   test('a key of another Redis type under the namespace is CORRUPT, not UNAVAILABLE', async () => {

@@ -97,6 +97,33 @@ export const ttlVisibilityChecks = defineChecks('ttl-visibility', [
     },
   },
   {
+    name: 'fractional-clock',
+    rule: 'TTL-1',
+    title:
+      'a clock with fractions of a millisecond: writes, compare-and-set and touch work, live until expiresAt',
+    async run(ctx) {
+      const { store } = await ctx.open();
+      const key = randomKey();
+      // Like performance.timeOrigin + performance.now(): more digits than a whole ms has.
+      const start = Math.floor(ctx.clock.now());
+      ctx.clock.set(start + 0.123456);
+      const expiresAt = start + 60_000;
+      const record = { data: {}, expiresAt, userId: 'u1' };
+      assert.deepEqual(await store.set(key, record), { version: 1 });
+      assert.deepEqual(await store.set(key, record), { version: 2 });
+      assert.deepEqual(await store.set(key, record, { ifVersion: 2 }), { version: 3 });
+      ctx.clock.set(expiresAt - 0.5);
+      assert.equal((await store.get(key))?.version, 3, 'get half a millisecond before expiry');
+      await expectListed(ctx, store, 'u1', [key]);
+      assert.equal(await store.touch(key, expiresAt + 1_000), true, 'touch before expiry');
+      ctx.clock.set(expiresAt + 1_000.25);
+      assert.equal(await store.get(key), undefined, 'get a quarter of a millisecond after expiry');
+      assert.equal(await store.touch(key, expiresAt + 60_000), false, 'touch after expiry');
+      const again = { data: {}, expiresAt: expiresAt + 120_000 };
+      assert.deepEqual(await store.set(key, again, { ifVersion: 0 }), { version: 1 });
+    },
+  },
+  {
     name: 'list-after-expiry',
     rule: 'TTL-2',
     title: 'listByUser returns nothing once every session of the user has expired by the clock',
