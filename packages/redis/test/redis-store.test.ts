@@ -156,21 +156,6 @@ describe.skipIf(!url)('against redis-server', () => {
     expect(await store.get('k')).toBeUndefined();
   });
 
-  test('a clock with fractions of a millisecond decides liveness exactly', async () => {
-    // Like performance.timeOrigin + performance.now(): more digits than a whole ms has.
-    let now = Date.now() + 0.123456;
-    const store = open({ clock: () => now });
-    const expiresAt = Math.ceil(now) + 1000;
-    expect(await store.set('k', { data: {}, expiresAt })).toEqual({ version: 1 });
-    expect(await store.set('k', { data: {}, expiresAt })).toEqual({ version: 2 });
-    now = expiresAt - 0.123456;
-    expect((await store.get('k'))?.version).toBe(2);
-    expect(await store.set('k', { data: {}, expiresAt }, { ifVersion: 2 })).toEqual({ version: 3 });
-    now = expiresAt;
-    expect(await store.get('k')).toBeUndefined();
-    expect(await store.set('k', { data: {}, expiresAt: expiresAt + 1000 })).toEqual({ version: 1 });
-  });
-
   test("an application clock far ahead of Redis's: nothing lingers longer than its life", async () => {
     const now = Date.now() + 3_600_000;
     const store = open({ clock: () => now });
@@ -216,7 +201,8 @@ describe.skipIf(!url)('against redis-server', () => {
   test('a string under a session key that is not ours: get is CORRUPT, set replaces it', async () => {
     const store = open();
     const key = store.layout.sessionKey('foreign');
-    for (const text of ['plain text', '1700000000000:3:ann\n{}', `${'0'.repeat(64)}`]) {
+    // Plain text, a header of an earlier build (a version not 16 digits wide), all digits.
+    for (const text of ['plain text', '1700000000000:3:ann\n{}', '0'.repeat(64)]) {
       await raw.set(key, text);
       const err = await store.get('foreign').catch((e: unknown) => e);
       expect(isSessionError(err, 'CORRUPT')).toBe(true);
