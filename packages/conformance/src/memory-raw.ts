@@ -25,7 +25,7 @@ export function memoryRaw(backend: MemoryBackend, namespace: string): RawAccess 
       return entry ? { ...entry } : undefined;
     },
     async writePayload(key, payload, expiresAt) {
-      entries().set(key, { encoded: payload, expiresAt, userId: undefined, version: 1 });
+      entries().set(key, { data: payload, expiresAt, userId: undefined, version: 1 });
     },
     async dump() {
       return JSON.stringify([...entries()]);

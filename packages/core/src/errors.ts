@@ -106,9 +106,14 @@ export class NotImplementedError extends SessionError {
  * copies of the package (checks the shape, not only `instanceof`).
  */
 export function isSessionError(err: unknown, code?: SessionErrorCode): err is SessionError {
-  if (!(err instanceof Error)) return false;
-  const c = (err as Partial<SessionError>).code;
-  const s = (err as Partial<SessionError>).source;
-  if (typeof c !== 'string' || typeof s !== 'string') return false;
-  return code === undefined || c === code;
+  // Anything can be thrown: a revoked Proxy throws on `instanceof`, a getter on `.code`.
+  try {
+    if (!(err instanceof Error)) return false;
+    const c = (err as Partial<SessionError>).code;
+    const s = (err as Partial<SessionError>).source;
+    if (typeof c !== 'string' || typeof s !== 'string') return false;
+    return code === undefined || c === code;
+  } catch {
+    return false;
+  }
 }

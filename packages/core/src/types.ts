@@ -106,7 +106,14 @@ export interface SessionStore<D = SessionData> {
 }
 
 /**
- * Options every built-in store accepts.
+ * Options every built-in store accepts, validated the same way by every store (the store kit
+ * resolves them once, in the constructor; a bad value is a `TypeError` naming the option, a
+ * bad namespace `INVALID_KEY`).
+ *
+ * @example
+ * ```ts
+ * const options: BaseStoreOptions = { namespace: 'shop', operationTimeout: 1000 };
+ * ```
  */
 export interface BaseStoreOptions<D = SessionData> {
   /**
@@ -120,4 +127,30 @@ export interface BaseStoreOptions<D = SessionData> {
   codec?: import('./codec.js').Codec<D>;
   /** Largest encoded payload accepted, in bytes (default 1 MiB, capped by the backend). */
   maxPayloadBytes?: number;
+  /**
+   * The most one operation may take, in ms (an integer from 1 to 2^31 - 1; default 2000).
+   * Past it the operation rejects with `UNAVAILABLE` (a `TimeoutError` as cause) and the
+   * request is cancelled where the backend's client can cancel it. Bulk operations (`clear`,
+   * `list`, `prune`...) get this bound per request, not in total.
+   */
+  operationTimeout?: number;
+  /**
+   * Where failures of background work go (work no caller waits for: the periodic prune).
+   * Default: a process warning, at most one a minute per store (the rest are counted in the
+   * next one). Never dropped silently; a throwing callback is reported as a warning too.
+   */
+  onBackgroundError?: (error: Error) => void;
+}
+
+/**
+ * Options of a store that removes expired records itself, on a timer (memory, SQLite,
+ * MongoDB in `prune` mode): {@link BaseStoreOptions} and the interval.
+ */
+export interface PruningStoreOptions<D = SessionData> extends BaseStoreOptions<D> {
+  /**
+   * How often expired records are removed in the background, in ms (an integer from 0 to
+   * 2^31 - 1; 0 turns the timer off and leaves `prune()` to you). The timer is unref'd: it
+   * never keeps a process alive. Failures go to `onBackgroundError`.
+   */
+  pruneInterval?: number;
 }

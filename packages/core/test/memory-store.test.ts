@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { MemoryBackend, MemoryStore } from '../src/memory-store.js';
+import { MemoryBackend } from '../src/memory/backend.js';
+import { MemoryStore } from '../src/memory/memory-store.js';
 
 const MINUTE = 60_000;
 
@@ -29,6 +30,55 @@ describe('maxEntries', () => {
     expect([...backend.entries('sessions').keys()].sort()).toEqual(['a', 'c', 'd']);
     expect(await store.get('b')).toBeUndefined();
     await store.close();
+  });
+
+  test('a read or a touch keeps an entry: an active session outlives a burst of new visitors', async () => {
+    const backend = new MemoryBackend();
+    const store = new MemoryStore({ backend, maxEntries: 3, pruneInterval: 0 });
+    const expiresAt = Date.now() + MINUTE;
+    await store.set('alice', { data: {}, expiresAt, userId: 'alice' });
+    await store.set('bob', { data: {}, expiresAt, userId: 'bob' });
+    for (let visitor = 0; visitor < 20; visitor++) {
+      await store.get('alice');
+      await store.touch('bob', expiresAt + visitor);
+      await store.set(`anon${visitor}`, { data: {}, expiresAt });
+    }
+    expect([...backend.entries('sessions').keys()].sort()).toEqual(['alice', 'anon19', 'bob']);
+    await store.close();
+  });
+
+  test('evicts the entry that expired first, even when it was used last', async () => {
+    const clock = manualClock();
+    const backend = new MemoryBackend();
+    const store = new MemoryStore({ backend, clock: clock.now, maxEntries: 3, pruneInterval: 0 });
+    await store.set('a', { data: {}, expiresAt: clock.now() + 3 * MINUTE });
+    await store.set('b', { data: {}, expiresAt: clock.now() + 2 * MINUTE });
+    await store.set('c', { data: {}, expiresAt: clock.now() + MINUTE });
+    await store.touch('a', clock.now() + 500); // now the first to expire, and the last used
+    clock.advance(1_000);
+    await store.set('d', { data: {}, expiresAt: clock.now() + MINUTE });
+    expect([...backend.entries('sessions').keys()].sort()).toEqual(['b', 'c', 'd']);
+    await store.close();
+  });
+
+  test('stays within the bound over many evictions, touches and rewrites', async () => {
+    const backend = new MemoryBackend();
+    const store = new MemoryStore({ backend, maxEntries: 100, pruneInterval: 0 });
+    const expiresAt = Date.now() + MINUTE;
+    for (let i = 0; i < 5_000; i++) {
+      await store.set(`k${i % 300}`, { data: { i }, expiresAt: expiresAt + i });
+      if (i % 3 === 0) await store.touch(`k${(i * 7) % 300}`, expiresAt + 2 * i);
+      expect(backend.entries('sessions').size).toBeLessThanOrEqual(100);
+    }
+    const latest = await store.get('k199'); // written last, at i = 4999
+    expect(latest?.data).toEqual({ i: 4_999 });
+    await store.close();
+  });
+
+  test('refuses a maxEntries that is not a positive integer', () => {
+    for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new MemoryStore({ maxEntries })).toThrow(/maxEntries/);
+    }
   });
 
   test('rewriting an existing key at capacity evicts nothing', async () => {
@@ -131,7 +181,7 @@ describe('a shared backend', () => {
     const backend = new MemoryBackend();
     const store = new MemoryStore({ backend, pruneInterval: 0 });
     await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + MINUTE });
-    expect(backend.entries('sessions').get('k')?.encoded).toBe('{"n":1}');
+    expect(backend.entries('sessions').get('k')?.data).toBe('{"n":1}');
     await store.close();
   });
 });

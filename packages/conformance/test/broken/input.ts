@@ -1,7 +1,7 @@
 /** Stores that let bad input through (INPUT-1 to INPUT-3). */
 import { createHash } from 'node:crypto';
 import {
-  assertValidKey,
+  InvalidKeyError,
   isSessionError,
   type SessionRecord,
   type SessionStore,
@@ -143,7 +143,10 @@ export const inputBroken: BrokenStore[] = [
       const inner: SessionStore<unknown> = ctx.healthy();
       return override(inner, {
         get(key) {
-          assertValidKey(key, 'broken');
+          // The key rule, checked before returning a promise: a throw, not a rejection.
+          if (!/^[A-Za-z0-9_.:-]{1,256}$/.test(String(key))) {
+            throw new InvalidKeyError('broken', 'a key may only hold A-Z a-z 0-9 _ - . :');
+          }
           return inner.get(key);
         },
       });

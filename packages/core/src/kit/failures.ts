@@ -1,0 +1,75 @@
+/**
+ * The one place where a failure becomes what the caller sees. Every store built on the kit
+ * reports failures through here, so the rules hold everywhere:
+ * - a `SessionError` (from validation, the codec, a compare-and-set) passes through;
+ * - what the driver recognises is reported its way (see `ErrorKind`);
+ * - programmer errors (`TypeError`, `RangeError`, `ReferenceError`, `SyntaxError`) are rethrown
+ *   as they are: a bug must not look like an outage (a middleware would answer 503 and retry);
+ * - anything else is the backend failing: `UNAVAILABLE`, with the original as `cause`.
+ */
+import { CorruptError, isSessionError, UnavailableError } from '../errors.js';
+import type { ErrorKind } from './driver.js';
+
+/** Whether `err` is a defect in code rather than a failure of the backend. */
+export function isProgrammerError(err: unknown): boolean {
+  try {
+    return (
+      err instanceof TypeError ||
+      err instanceof RangeError ||
+      err instanceof ReferenceError ||
+      err instanceof SyntaxError
+    );
+  } catch {
+    // A revoked Proxy throws on `instanceof`: not a defect of ours, an odd value thrown.
+    return false;
+  }
+}
+
+/**
+ * A one-line description of anything thrown, that cannot itself throw: a `null`-prototype
+ * object, a revoked Proxy or a throwing `message` getter still give a readable line.
+ */
+export function describeError(err: unknown): string {
+  try {
+    if (err instanceof Error) return String(err.message);
+    if (typeof err === 'string') return err;
+    return String(err);
+  } catch {
+    try {
+      return `a ${typeof err} that cannot be described`;
+    } catch {
+      return 'an error that cannot be described';
+    }
+  }
+}
+
+/**
+ * What the caller of `operation` gets for `err`. `classify` is the driver's own reading of its
+ * client library's errors; it is asked first.
+ */
+export function toFailure(
+  err: unknown,
+  source: string,
+  operation: string,
+  classify?: (error: unknown) => ErrorKind | undefined,
+): unknown {
+  if (isSessionError(err)) return err;
+  let kind: ErrorKind | undefined;
+  try {
+    kind = classify?.(err);
+  } catch {
+    // A classifier that trips over an odd error leaves it to the defaults below.
+  }
+  if (typeof kind === 'object') return kind;
+  kind ??= isProgrammerError(err) ? 'bug' : 'unavailable';
+  if (kind === 'bug') return err;
+  const detail = describeError(err);
+  if (kind === 'corrupt') {
+    return new CorruptError(
+      source,
+      `${operation}: the backend holds something that is not a session (${detail})`,
+      { cause: err },
+    );
+  }
+  return new UnavailableError(source, `${operation} failed: ${detail}`, { cause: err });
+}

@@ -1,0 +1,52 @@
+/**
+ * `@sessions/core/kit`: the store kit. A backend brings its primitives (a {@link StoreDriver});
+ * {@link DriverStore} turns them into a full `SessionStore` and owns the shell every store
+ * shares: validation, the closed guard, the codec and the size limit, visibility by the
+ * application clock, one error-mapping site, one deadline with an `AbortSignal`, the shared
+ * options and the background prune.
+ *
+ * Apps do not need this entry: it is for the authors of stores.
+ *
+ * @example
+ * ```ts
+ * import { CONFLICT, DriverStore, type StoreDriver } from '@sessions/core/kit';
+ *
+ * class AcmeDriver implements StoreDriver {
+ *   get(key, op) { return client.get(key, { signal: op.signal }); }
+ *   // set, touch, delete, listByUser, deleteByUser, list, clear, close...
+ * }
+ * export class AcmeStore extends DriverStore {
+ *   constructor(options = {}) {
+ *     super(options, { source: '@acme/sessions', driver: () => new AcmeDriver() });
+ *   }
+ * }
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { MAX_KEY_LENGTH, MAX_USER_ID_LENGTH } from '../validate.js';
+export { reportToWarnings } from './background.js';
+export { deadlineExceeded } from './deadlines.js';
+export type {
+  Awaitable,
+  Conflict,
+  Cursor,
+  ErrorKind,
+  Paged,
+  RecordWrite,
+  StoreDriver,
+  StoredEntry,
+  StoredRecord,
+} from './driver.js';
+export { CONFLICT, more, NextPage } from './driver.js';
+export type { DriverFactory, DriverStoreSetup } from './driver-store.js';
+export { DriverStore, PruningDriverStore } from './driver-store.js';
+export { describeError, isProgrammerError } from './failures.js';
+export type { Operation } from './operation.js';
+export type { ResolvedStoreOptions, StoreSpec } from './options.js';
+export {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_NAMESPACE,
+  DEFAULT_OPERATION_TIMEOUT,
+  MAX_TIMER_MS,
+} from './options.js';

@@ -1,0 +1,84 @@
+/**
+ * One call of a store, as a driver sees it: the application clock's `now`, and the deadline
+ * with a signal that fires when it passes.
+ */
+import { performance } from 'node:perf_hooks';
+import type { UnavailableError } from '../errors.js';
+
+/**
+ * What every driver primitive receives.
+ *
+ * @example
+ * ```ts
+ * get(key, op) {
+ *   return client.send(new GetItemCommand({ Key: keyOf(key) }), { abortSignal: op.signal });
+ * }
+ * ```
+ */
+export interface Operation {
+  /** The store method (or step) this is: `get`, `set`, `prune`... For messages. */
+  readonly name: string;
+  /**
+   * The application clock when the call started: the only "now" that decides what is live.
+   * May carry a fraction of a millisecond; stored expiries are whole milliseconds.
+   */
+  readonly now: number;
+  /**
+   * Aborted when the deadline passes (its reason a `TimeoutError`): hand it to every client call
+   * that can be cancelled, so timed-out work stops instead of finishing in the background.
+   * Created on first use: a driver that cannot cancel pays nothing for it.
+   */
+  readonly signal: AbortSignal;
+  /** True once the caller has been told the call failed: start nothing new (no late write). */
+  readonly expired: boolean;
+  /** When the deadline passes, in `performance.now()` milliseconds. */
+  readonly deadline: number;
+  /** Milliseconds left before the deadline (negative once it has passed). */
+  remaining(): number;
+}
+
+/** The kit's {@link Operation}: also the entry the deadline queue keeps. Internal. */
+export class Call implements Operation {
+  expired = false;
+  /** Settled by its result or by its deadline; the queue drops settled calls. */
+  settled = false;
+  /** Rejects the caller; set when the call is tracked (a call that finished at once has none). */
+  reject: ((reason: unknown) => void) | undefined;
+  #deadline = 0;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+
+  constructor(
+    readonly name: string,
+    readonly now: number,
+    /** The bound of this call, in ms. */
+    readonly ms: number,
+  ) {}
+
+  get deadline(): number {
+    // Read lazily: most calls finish before anyone asks, and the clock read is not free.
+    if (this.#deadline === 0) this.#deadline = performance.now() + this.ms;
+    return this.#deadline;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.expired) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  remaining(): number {
+    return this.deadline - performance.now();
+  }
+
+  /** The deadline passed: reject the caller with `error` and abort the signal. */
+  expire(error: UnavailableError): void {
+    this.expired = true;
+    this.settled = true;
+    this.#reason = error.cause;
+    this.#controller?.abort(error.cause);
+    this.reject?.(error);
+  }
+}

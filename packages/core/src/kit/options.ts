@@ -1,0 +1,129 @@
+/**
+ * The options every store shares, resolved and validated in one place: a store built on the
+ * kit never reads them itself.
+ */
+import { type Codec, jsonCodec } from '../codec.js';
+import type { BaseStoreOptions, Clock, PruningStoreOptions } from '../types.js';
+import { assertValidNamespace } from '../validate.js';
+import { reportToWarnings } from './background.js';
+
+/** The default namespace of every store. */
+export const DEFAULT_NAMESPACE = 'sessions';
+/** The default payload limit of every store (1 MiB of encoded data). */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** The default bound on one operation, in ms. */
+export const DEFAULT_OPERATION_TIMEOUT = 2000;
+/** Node's timers hold at most 2^31 - 1 ms; a larger delay silently fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What a store tells the kit about its backend. */
+export interface StoreSpec {
+  /** The package name every error carries as `source`, e.g. `@sessions/redis`. */
+  source: string;
+  /**
+   * The largest encoded payload the backend can hold, in UTF-8 bytes, given the namespace
+   * (a DynamoDB item holds the namespace too); `maxPayloadBytes` is capped by it.
+   */
+  payloadLimit?: number | ((namespace: string) => number);
+  /** The default `pruneInterval` of a store with a background prune (default 60 000 ms). */
+  pruneInterval?: number;
+}
+
+/** The options after defaults: what the kit works with. */
+export interface ResolvedStoreOptions<D> {
+  readonly source: string;
+  readonly namespace: string;
+  readonly clock: Clock;
+  readonly codec: Codec<D>;
+  readonly maxPayloadBytes: number;
+  readonly operationTimeout: number;
+  /** 0 when the store has no background prune, or it is turned off. */
+  readonly pruneInterval: number;
+  readonly onBackgroundError: (error: Error) => void;
+}
+
+/**
+ * Apply the defaults and validate: a malformed option is a `TypeError` naming it, a bad
+ * namespace `INVALID_KEY`. `pruning` says whether the store has a background prune.
+ */
+export function resolveStoreOptions<D>(
+  options: PruningStoreOptions<D> | BaseStoreOptions<D> | undefined,
+  spec: StoreSpec,
+  pruning: boolean,
+): ResolvedStoreOptions<D> {
+  const { source } = spec;
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`[${source}] options must be an object`);
+  }
+  const o = (options ?? {}) as PruningStoreOptions<D>;
+  const namespace = o.namespace ?? DEFAULT_NAMESPACE;
+  assertValidNamespace(namespace, source);
+  const limit =
+    typeof spec.payloadLimit === 'function'
+      ? spec.payloadLimit(namespace)
+      : (spec.payloadLimit ?? Number.POSITIVE_INFINITY);
+  const requested = integer(o.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', {
+    source,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  });
+  if (o.clock !== undefined && typeof o.clock !== 'function') {
+    throw new TypeError(`[${source}] clock must be a function returning epoch milliseconds`);
+  }
+  if (o.codec !== undefined && !isCodec(o.codec)) {
+    throw new TypeError(`[${source}] codec must have a name, encode() and decode()`);
+  }
+  if (o.onBackgroundError !== undefined && typeof o.onBackgroundError !== 'function') {
+    throw new TypeError(`[${source}] onBackgroundError must be a function`);
+  }
+  if (!pruning && o.pruneInterval !== undefined) {
+    throw new TypeError(`[${source}] this store has no background prune: remove pruneInterval`);
+  }
+  return {
+    source,
+    namespace,
+    clock: o.clock ?? Date.now,
+    codec: o.codec ?? (jsonCodec as Codec<D>),
+    maxPayloadBytes: Math.min(requested, limit),
+    operationTimeout: integer(o.operationTimeout, DEFAULT_OPERATION_TIMEOUT, 'operationTimeout', {
+      source,
+      min: 1,
+      max: MAX_TIMER_MS,
+    }),
+    pruneInterval: pruning
+      ? integer(o.pruneInterval, spec.pruneInterval ?? 60_000, 'pruneInterval', {
+          source,
+          min: 0,
+          max: MAX_TIMER_MS,
+        })
+      : 0,
+    onBackgroundError: o.onBackgroundError ?? reportToWarnings(source),
+  };
+}
+
+/** Validate an integer option; `value` undefined takes `fallback`. */
+export function integer(
+  value: unknown,
+  fallback: number,
+  name: string,
+  range: { source: string; min: number; max: number },
+): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < range.min || v > range.max) {
+    throw new TypeError(
+      `[${range.source}] ${name} must be an integer from ${range.min} to ${range.max}, got ${String(value)}`,
+    );
+  }
+  return v;
+}
+
+function isCodec(value: unknown): value is Codec {
+  const c = value as Partial<Codec> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.name === 'string' &&
+    typeof c.encode === 'function' &&
+    typeof c.decode === 'function'
+  );
+}
