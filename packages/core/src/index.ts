@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export type { Codec } from './codec.js';
+export type { Codec, UniversalCodec } from './codec.js';
 export { jsonCodec, richCodec } from './codec.js';
 export type { SessionErrorCode } from './errors.js';
 export {

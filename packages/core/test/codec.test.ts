@@ -57,12 +57,26 @@ describe('jsonCodec', () => {
     [
       'a class instance holding a function',
       {
-        v: new (class {
+        v: new (class Holder {
           f = () => 1;
         })(),
       },
-      /function/,
+      /an instance of Holder at "v"/,
     ],
+    ['a RegExp', { pattern: /a+/g }, /a RegExp at "pattern" would not survive JSON/],
+    ['an Error', { last: new Error('boom') }, /an Error at "last"/],
+    ['a TypeError in an array', { list: [new TypeError('x')] }, /a TypeError at "0"/],
+    [
+      'a class instance with only data',
+      {
+        cart: new (class Cart {
+          items = ['a'];
+        })(),
+      },
+      /an instance of Cart at "cart"/,
+    ],
+    ['a boxed string', { s: new String('x') }, /an instance of String/],
+    ['a typed array', { bytes: new Uint8Array([1, 2]) }, /an instance of Uint8Array/],
     [
       'an array with a toJSON that returns a symbol',
       { v: Object.assign([1], { toJSON: () => Symbol('s') }) },
@@ -102,7 +116,7 @@ describe('jsonCodec', () => {
   });
 
   test('drops __proto__ keys on decode, at the top, nested and in arrays', () => {
-    const data = jsonCodec.decode(
+    const data = jsonCodec.decode<{ a: object; list: object[] }>(
       '{"__proto__":{"polluted":true},"a":{"__proto__":{"polluted":true},"b":1},"list":[{"__proto__":{"x":1},"c":2}]}',
     );
     expect(data).toEqual({ a: { b: 1 }, list: [{ c: 2 }] });
@@ -110,6 +124,34 @@ describe('jsonCodec', () => {
     expectUnpolluted(data.a);
     expectUnpolluted(data.list[0]);
     expect(Object.hasOwn(data, '__proto__')).toBe(false);
+  });
+
+  test.each([
+    ['fully escaped', '{"\\u005f\\u005f\\u0070roto\\u005f\\u005f":{"polluted":true},"a":1}'],
+    ['one escaped underscore', '{"\\u005f_proto__":{"polluted":true},"a":1}'],
+    ['an escaped letter', '{"__pr\\u006fto__":{"polluted":true},"a":1}'],
+    ['upper-case hex', '{"\\u005F_proto__":{"polluted":true},"a":1}'],
+    ['nested, escaped', '{"a":1,"prefs":{"\\u005f_proto__":{"isAdmin":true}}}'],
+  ])('drops a __proto__ key spelled with JSON escapes (%s)', (_label, text) => {
+    const data = jsonCodec.decode<Record<string, Record<string, unknown>>>(text);
+    expect(Object.hasOwn(data, '__proto__')).toBe(false);
+    expectUnpolluted(data);
+    if (data.prefs) {
+      expect(Object.hasOwn(data.prefs, '__proto__')).toBe(false);
+      // What the issue showed: copying the decoded data must not inherit attacker values.
+      const copy = Object.assign({}, data.prefs);
+      expect((copy as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    }
+  });
+
+  test('every single escaped character of "__proto__" is caught', () => {
+    const key = '__proto__';
+    for (let i = 0; i < key.length; i++) {
+      const escaped = `${key.slice(0, i)}\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}${key.slice(i + 1)}`;
+      const data = jsonCodec.decode<object>(`{"${escaped}":{"polluted":true},"a":1}`);
+      expect(Object.hasOwn(data, '__proto__'), escaped).toBe(false);
+      expectUnpolluted(data);
+    }
   });
 
   test('keeps a "__proto__" that is only a value, not a key', () => {
@@ -136,7 +178,7 @@ describe('richCodec', () => {
       missing: undefined,
       list: [new Date(1), undefined, 3],
     };
-    const back = richCodec.decode(richCodec.encode(data));
+    const back = richCodec.decode<typeof data>(richCodec.encode(data));
     expect(back).toEqual(data);
     expect(back.when).toBeInstanceOf(Date);
     expect(back.map).toBeInstanceOf(Map);
@@ -175,7 +217,7 @@ describe('richCodec', () => {
     const text =
       '{"json":{"a":{"__proto__":{"polluted":true}},"m":[["k",{"__proto__":{"polluted":true},"v":1}]]},' +
       '"meta":{"values":{"m":["map"]},"v":1}}';
-    const back = richCodec.decode(text);
+    const back = richCodec.decode<{ a: object; m: Map<string, object> }>(text);
     expect(back).toEqual({ a: {}, m: new Map([['k', { v: 1 }]]) });
     expectUnpolluted(back.a);
     expectUnpolluted(back.m.get('k'));

@@ -65,17 +65,21 @@ export class RequestSession<D> implements SessionAccessor<D> {
   }
 
   /**
-   * Log `userId` in: the session moves to a new token (the one the client had is dead) with
-   * the same data, stored now. If there was no session, or another request ended it meanwhile,
-   * a fresh one is started for the user.
+   * Log `userId` in: the session moves to a new token (the one the client had is dead). An
+   * anonymous session keeps its data (a cart filled before login); a session of another user
+   * is ended and the new one starts from `initialData`, so nothing crosses from one user to the
+   * next. If there was no session, or another request ended it meanwhile, a fresh one starts.
    */
   async login(userId: string, options: LoginOptions = {}): Promise<Session<D>> {
     const current = await this.load();
     const meta = options.meta ?? this.#options.meta(this.#c) ?? current?.meta;
     let next: Session<D> | undefined;
-    if (current) {
+    if (current !== undefined && (current.userId === undefined || current.userId === userId)) {
       current.meta = meta;
       next = await this.manager.regenerate(current, { userId });
+    } else if (current !== undefined && !current.isNew) {
+      // Another user's session on this device: it ends here, as a logout would end it.
+      await this.manager.destroy(current);
     }
     if (next === undefined) {
       next = this.manager.create({ data: this.#options.initialData(), userId, meta });

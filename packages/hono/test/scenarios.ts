@@ -42,6 +42,30 @@ export function honoScenarios(makeStore: MakeStore): void {
     expect(res.headers.getSetCookie().join()).toMatch(/Max-Age=0/);
   });
 
+  test("a login as another user starts from fresh data: nothing of the first user's session crosses", async () => {
+    const store = await open();
+    const { app } = buildApp(store);
+    const browser = new Browser(app);
+    const alice = user();
+    const bob = user();
+    await browser.request(`/login/${alice}`, 'POST');
+    await browser.request('/count', 'POST');
+    await browser.request('/count', 'POST');
+    const aliceKey = browser.key();
+    expect(await browser.json('/me')).toEqual({ userId: alice, count: 2 });
+    // Bob logs in on the same browser, with Alice's cookie still in it.
+    expect((await browser.request(`/login/${bob}`, 'POST')).status).toBe(200);
+    expect(await browser.json('/me')).toEqual({ userId: bob, count: 0 });
+    // Alice's session on this device ended; her token is dead.
+    expect(await store.get(aliceKey)).toBeUndefined();
+    // The same user logging in again keeps the session's data (a new token all the same).
+    const bobKey = browser.key();
+    await browser.request('/count', 'POST');
+    await browser.request(`/login/${bob}`, 'POST');
+    expect(browser.key()).not.toBe(bobKey);
+    expect(await browser.json('/me')).toEqual({ userId: bob, count: 1 });
+  });
+
   test('a counter over many requests', async () => {
     const { app } = buildApp(await open());
     const browser = new Browser(app);

@@ -138,6 +138,25 @@ export const corruptChecks = defineChecks('corrupt', [
     },
   },
   {
+    name: 'escaped-proto-key-dropped',
+    rule: 'CORRUPT-2',
+    title:
+      'a __proto__ key spelled with JSON escapes ("\\u005f_proto__") is dropped too, and pollutes nothing',
+    async run(ctx) {
+      const { store, raw } = await ctx.open({ codec: jsonCodec });
+      const key = randomKey();
+      const payload =
+        '{"\\u005f_proto__":{"polluted":true},"prefs":{"__pr\\u006fto__":{"isAdmin":true}}}';
+      await raw.writePayload(key, payload, inAMinute(ctx));
+      const data = (await store.get(key))?.data as { prefs: object };
+      expectUnpolluted(data);
+      expectUnpolluted(data.prefs);
+      // How the attack works: copying the decoded data would inherit the attacker's fields.
+      assert.equal((Object.assign({}, data.prefs) as { isAdmin?: unknown }).isAdmin, undefined);
+      assert.deepStrictEqual(data, { prefs: {} });
+    },
+  },
+  {
     name: 'rich-codec-proto-key-dropped',
     rule: 'CORRUPT-2',
     title:

@@ -15,6 +15,17 @@ const naiveCopyCodec: Codec = {
   },
 };
 
+/** Drops "__proto__" keys only when the text spells them out: an escaped key gets through. */
+const textSearchCodec: Codec = {
+  name: 'text-search',
+  encode: (data) => JSON.stringify(data),
+  decode(text) {
+    const parsed: unknown = JSON.parse(text);
+    if (!text.includes('__proto__')) return parsed;
+    return JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value));
+  },
+};
+
 export const corruptBroken: BrokenStore[] = [
   {
     name: 'CORRUPT is thrown as the raw SyntaxError',
@@ -50,6 +61,11 @@ export const corruptBroken: BrokenStore[] = [
     name: 'the decoder copies keys by assignment (prototype set from the payload)',
     caughtBy: ['corrupt/proto-key-dropped'],
     build: (ctx) => ctx.healthy({ codec: naiveCopyCodec }),
+  },
+  {
+    name: 'the decoder drops __proto__ keys found by text search (an escaped key gets through)',
+    caughtBy: ['corrupt/escaped-proto-key-dropped'],
+    build: (ctx) => ctx.healthy({ codec: textSearchCodec }),
   },
   {
     name: 'delete decodes the record first (a corrupt record cannot be deleted)',
