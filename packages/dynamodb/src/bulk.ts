@@ -1,205 +1,159 @@
 /**
- * The operations that touch many items: reading a user's sessions through the user index,
- * deleting them, and scanning a namespace. Each request is bounded on its own (a user or a
- * namespace may need many pages); throttled batch leftovers are retried a bounded number of
- * times.
+ * The requests that touch many items, one page at a time for the kit: a Query or a Scan, and
+ * the batch of work on what it found, under the page's own deadline. Throttled batch leftovers
+ * are sent again after a backoff, within that deadline.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
-  type KeysAndAttributes,
   QueryCommand,
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
+import { more, type NextPage, type Operation } from '@sessions/core/kit';
 import { ATTR, type Item } from './item.js';
 import { SOURCE } from './options.js';
-import type { RequestRunner } from './runner.js';
 
-/** What the bulk operations need from the store. */
-export interface BulkContext {
-  client: DynamoDBClient;
-  tableName: string;
-  userIndexName: string;
-  runner: RequestRunner;
+/** A position in a Query or Scan (its `LastEvaluatedKey`): the kit's cursor. */
+export type Key = Record<string, AttributeValue>;
+
+/** What the bulk requests need from the driver. */
+export interface BulkTarget {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly userIndexName: string;
+  /** `<namespace>#`. */
+  readonly prefix: string;
+  /** One request, within the store's request slots, cancelled by `op.signal`. */
+  send<T>(op: Operation, request: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T>;
 }
 
 /** BatchGetItem takes at most 100 keys, BatchWriteItem 25 requests. */
-const BATCH_GET_MAX = 100;
+export const BATCH_GET_MAX = 100;
 const BATCH_WRITE_MAX = 25;
-/** Rounds of retrying what a batch left unprocessed (throttling) before giving up. */
-const UNPROCESSED_ROUNDS = 8;
 
-type Key = Record<string, AttributeValue>;
-
-/**
- * The primary keys the user index holds for `uid`, all pages. With `liveAt`, only items whose
- * indexed `exp` is after it. The index is eventually consistent: callers re-read the items.
- */
-export async function queryUserIndex(
-  ctx: BulkContext,
-  uid: string,
-  liveAt?: number,
-): Promise<string[]> {
-  const keys: string[] = [];
-  let start: Key | undefined;
-  do {
-    const out = await ctx.runner.op('query user index', (abortSignal) =>
-      ctx.client.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          IndexName: ctx.userIndexName,
-          KeyConditionExpression: '#uid = :uid',
-          ...(liveAt === undefined
-            ? { ExpressionAttributeNames: { '#uid': ATTR.userId } }
-            : {
-                FilterExpression: '#exp > :now',
-                ExpressionAttributeNames: { '#uid': ATTR.userId, '#exp': ATTR.expiresAt },
-              }),
-          ExpressionAttributeValues: {
-            ':uid': { S: uid },
-            ...(liveAt === undefined ? {} : { ':now': { N: String(liveAt) } }),
-          },
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal },
-      ),
-    );
-    for (const item of out.Items ?? []) {
-      const pk = item[ATTR.key]?.S;
-      if (pk !== undefined) keys.push(pk);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return keys;
+/** The value of a page, and the cursor of the next one when there is more. */
+export function page<T>(value: T, next: Key | undefined): T | NextPage<T> {
+  return next === undefined ? value : more(value, next);
 }
 
-/** Read items by primary key, strongly consistent, in batches of 100. Missing items are absent. */
-export async function batchGet(ctx: BulkContext, pks: string[]): Promise<Item[]> {
-  const items: Item[] = [];
-  for (let i = 0; i < pks.length; i += BATCH_GET_MAX) {
-    let request: KeysAndAttributes | undefined = {
-      Keys: pks.slice(i, i + BATCH_GET_MAX).map((pk) => ({ [ATTR.key]: { S: pk } })),
-      ConsistentRead: true,
-    };
-    for (let round = 0; request?.Keys?.length; round++) {
-      if (round === UNPROCESSED_ROUNDS) throw throttled('BatchGetItem');
-      if (round > 0) await backoff(round);
-      const keys: KeysAndAttributes = request;
-      const out = await ctx.runner.op('read sessions', (abortSignal) =>
-        ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: keys } }), {
-          abortSignal,
-        }),
-      );
-      items.push(...(out.Responses?.[ctx.tableName] ?? []));
-      request = out.UnprocessedKeys?.[ctx.tableName];
-    }
+/** What {@link readPage} reads. */
+export interface PageQuery {
+  /** Query the user index for this (namespaced) owner; without it, Scan the namespace. */
+  uid?: string;
+  /** Only items whose `exp` is after this; without it, a Scan returns `pk` alone. */
+  liveAt?: number;
+  limit?: number;
+}
+
+/**
+ * A page of items: from the user index (eventually consistent: callers read or condition the
+ * items themselves), or from a strongly consistent Scan of the table filtered to the namespace.
+ * A Scan reads the whole table, whatever the namespace: for `clear()` and admin listings only.
+ */
+export async function readPage(t: BulkTarget, op: Operation, start: Key | undefined, q: PageQuery) {
+  const byUser = q.uid !== undefined;
+  const names: Record<string, string> = byUser ? { '#uid': ATTR.userId } : { '#pk': ATTR.key };
+  const values: Record<string, AttributeValue> = byUser
+    ? { ':uid': { S: q.uid as string } }
+    : { ':prefix': { S: t.prefix } };
+  const filters = byUser ? [] : ['begins_with(#pk, :prefix)'];
+  if (q.liveAt !== undefined) {
+    names['#exp'] = ATTR.expiresAt;
+    values[':now'] = { N: String(q.liveAt) };
+    filters.push('#exp > :now');
   }
+  const input = {
+    TableName: t.tableName,
+    FilterExpression: filters.length === 0 ? undefined : filters.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ExclusiveStartKey: start,
+    Limit: q.limit,
+  };
+  const out = await t.send(op, (o) =>
+    byUser
+      ? t.client.send(
+          new QueryCommand({
+            ...input,
+            IndexName: t.userIndexName,
+            KeyConditionExpression: '#uid = :uid',
+          }),
+          o,
+        )
+      : t.client.send(
+          new ScanCommand({
+            ...input,
+            ConsistentRead: true,
+            ProjectionExpression: q.liveAt === undefined ? '#pk' : undefined,
+          }),
+          o,
+        ),
+  );
+  return { items: out.Items ?? [], next: out.LastEvaluatedKey };
+}
+
+/** Read up to 100 items by primary key, strongly consistent. Missing items are absent. */
+export async function batchGet(t: BulkTarget, op: Operation, pks: string[]): Promise<Item[]> {
+  const items: Item[] = [];
+  if (pks.length === 0) return items;
+  await untilProcessed(op, keysFor(pks), async (Keys) => {
+    const command = new BatchGetItemCommand({
+      RequestItems: { [t.tableName]: { Keys, ConsistentRead: true } },
+    });
+    const out = await t.send(op, (o) => t.client.send(command, o));
+    items.push(...(out.Responses?.[t.tableName] ?? []));
+    return out.UnprocessedKeys?.[t.tableName]?.Keys;
+  });
   return items;
 }
 
-/**
- * Every item of the namespace (`pk` starting with `prefix`), page by page, strongly
- * consistent. A Scan reads the whole table, whatever the namespace: fine for `clear()` and
- * admin listings, never for the request path. `projection` limits the attributes returned.
- */
-export async function scanNamespace(
-  ctx: BulkContext,
-  prefix: string,
-  onPage: (items: Item[]) => Promise<void>,
-  options: { liveAt?: number; keysOnly?: boolean } = {},
-): Promise<void> {
-  let start: Key | undefined;
-  do {
-    const live = options.liveAt !== undefined;
-    const out = await ctx.runner.op('scan namespace', (abortSignal) =>
-      ctx.client.send(
-        new ScanCommand({
-          TableName: ctx.tableName,
-          ConsistentRead: true,
-          FilterExpression: live
-            ? 'begins_with(#pk, :prefix) AND #exp > :now'
-            : 'begins_with(#pk, :prefix)',
-          ExpressionAttributeNames: live
-            ? { '#pk': ATTR.key, '#exp': ATTR.expiresAt }
-            : { '#pk': ATTR.key },
-          ExpressionAttributeValues: live
-            ? { ':prefix': { S: prefix }, ':now': { N: String(options.liveAt) } }
-            : { ':prefix': { S: prefix } },
-          ...(options.keysOnly ? { ProjectionExpression: '#pk' } : {}),
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal },
-      ),
-    );
-    if (out.Items?.length) await onPage(out.Items);
-    start = out.LastEvaluatedKey;
-  } while (start);
-}
-
-/** Delete items by primary key, unconditionally, in batches of 25. */
-export async function batchDelete(ctx: BulkContext, pks: string[]): Promise<void> {
-  const batches: WriteRequest[][] = [];
+/** Delete items by primary key, unconditionally, in batches of 25 sent together. */
+export async function batchDelete(t: BulkTarget, op: Operation, pks: string[]): Promise<void> {
+  const batches: Array<Promise<void>> = [];
   for (let i = 0; i < pks.length; i += BATCH_WRITE_MAX) {
-    batches.push(
-      pks
-        .slice(i, i + BATCH_WRITE_MAX)
-        .map((pk) => ({ DeleteRequest: { Key: { [ATTR.key]: { S: pk } } } })),
-    );
+    const keys = keysFor(pks.slice(i, i + BATCH_WRITE_MAX));
+    const requests: WriteRequest[] = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    const sent = untilProcessed(op, requests, async (pending) => {
+      const command = new BatchWriteItemCommand({ RequestItems: { [t.tableName]: pending } });
+      const out = await t.send(op, (o) => t.client.send(command, o));
+      return out.UnprocessedItems?.[t.tableName];
+    });
+    batches.push(sent);
   }
-  await forEachLimited(batches, 4, async (batch) => {
-    let pending: WriteRequest[] | undefined = batch;
-    for (let round = 0; pending?.length; round++) {
-      if (round === UNPROCESSED_ROUNDS) throw throttled('BatchWriteItem');
-      if (round > 0) await backoff(round);
-      const requests: WriteRequest[] = pending;
-      const out = await ctx.runner.op('delete sessions', (abortSignal) =>
-        ctx.client.send(
-          new BatchWriteItemCommand({ RequestItems: { [ctx.tableName]: requests } }),
-          { abortSignal },
-        ),
-      );
-      pending = out.UnprocessedItems?.[ctx.tableName];
-    }
-  });
+  await Promise.all(batches);
 }
 
 /**
- * Run `fn` over `items`, at most `limit` at a time. Stops starting new work after the first
- * failure, waits for what is in flight, then rejects with that failure (never leaves a
- * rejection unhandled).
+ * Send `first`, then what DynamoDB left unprocessed (throttling) after a growing backoff,
+ * until nothing is left; a backoff that would outlast the deadline gives up instead.
  */
-export async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
+async function untilProcessed<T>(
+  op: Operation,
+  first: T[],
+  send: (pending: T[]) => Promise<T[] | undefined>,
 ): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
+  let pending = first;
+  for (let delay = 50; ; delay *= 2) {
+    const left = await send(pending);
+    if (!left?.length) return;
+    if (op.remaining() < delay) {
+      throw new UnavailableError(SOURCE, `${op.name}: DynamoDB left items unprocessed (throttled)`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
+    await sleep(delay, undefined, { signal: op.signal });
+    pending = left;
+  }
 }
 
-function backoff(round: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** round, 1000)));
+function keysFor(pks: string[]): Key[] {
+  return pks.map((pk) => ({ [ATTR.key]: { S: pk } }));
 }
 
-function throttled(operation: string): UnavailableError {
-  return new UnavailableError(
-    SOURCE,
-    `${operation} left items unprocessed after ${UNPROCESSED_ROUNDS} rounds (throttled)`,
-  );
+/** The partition keys of `items`. */
+export function keysOf(items: Item[]): string[] {
+  return items.flatMap((item) => item[ATTR.key]?.S ?? []);
 }

@@ -10,7 +10,6 @@ export { ATTR, DYNAMODB_ITEM_LIMIT, numberSize, worstCaseOverhead } from './item
 export type { DynamoDBStoreOptions } from './options.js';
 export {
   boundedClientConfig,
-  DEFAULT_OPERATION_TIMEOUT_MS,
   DEFAULT_TABLE_NAME,
   DEFAULT_TABLE_WAIT_TIMEOUT_MS,
   DEFAULT_USER_INDEX_NAME,

@@ -3,8 +3,8 @@
  * 400 KB item limit), and the exact size arithmetic that turns that limit into a payload limit.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CorruptError, MAX_KEY_LENGTH, MAX_USER_ID_LENGTH } from '@sessions/core';
-import { SOURCE } from './options.js';
+import { MAX_KEY_LENGTH, MAX_USER_ID_LENGTH } from '@sessions/core';
+import type { StoredRecord } from '@sessions/core/kit';
 
 /** Attribute names of a session item. */
 export const ATTR = {
@@ -32,12 +32,12 @@ export const DYNAMODB_ITEM_LIMIT = 400 * 1024;
  * The bytes DynamoDB counts for a Number: 1, plus 1 for a negative sign, plus one per pair of
  * significant digits (pairs aligned on the decimal point, leading and trailing zero pairs
  * dropped). Measured against DynamoDB Local: 1 → 2, 1234 → 3, 1.7e12 → 3, 2^53-1 → 9.
+
  */
 export function numberSize(value: number): number {
   const digits = Math.abs(value).toString();
   if (!/^\d+$/.test(digits)) throw new RangeError(`numberSize expects an integer, got ${value}`);
-  const padded = digits.length % 2 === 0 ? digits : `0${digits}`;
-  const pairs = padded.match(/../g) ?? [];
+  const pairs = (digits.length % 2 === 0 ? digits : `0${digits}`).match(/../g) ?? [];
   let first = 0;
   let last = pairs.length;
   while (first < last && pairs[first] === '00') first++;
@@ -50,6 +50,7 @@ export function numberSize(value: number): number {
  * the longest allowed length, a userId of the longest allowed UTF-8 length (3 bytes per UTF-16
  * unit: astral characters take 4 bytes for 2 units), and the largest numbers (a version and an
  * `expiresAt` up to 2^53 - 1, the TTL seconds of that).
+
  */
 export function worstCaseOverhead(namespace: string): number {
   const names = Object.values(ATTR).reduce((sum, name) => sum + Buffer.byteLength(name), 0);
@@ -66,17 +67,17 @@ export function ttlSeconds(expiresAt: number): string {
   return String(Math.ceil(expiresAt / 1000));
 }
 
-/** A whole session item, for PutItem. */
+/** A whole session item, for PutItem; `pk` and `uid` are namespaced. */
 export function sessionItem(
   pk: string,
-  encoded: string,
+  data: string,
   expiresAt: number,
   uid: string | undefined,
   version: number,
 ): Item {
   const item: Item = {
     [ATTR.key]: { S: pk },
-    [ATTR.data]: { S: encoded },
+    [ATTR.data]: { S: data },
     [ATTR.expiresAt]: { N: String(expiresAt) },
     [ATTR.ttl]: { N: ttlSeconds(expiresAt) },
     [ATTR.version]: { N: String(version) },
@@ -85,23 +86,21 @@ export function sessionItem(
   return item;
 }
 
-/** What the store needs from a stored item, checked: a number that is not one is corrupt. */
-export interface ItemMeta {
-  expiresAt: number;
-  version: number;
-  /** The namespaced uid attribute, if any. */
-  uid: string | undefined;
+/**
+ * A stored item as the kit reads records, the namespace (`prefixLength` characters) cut from
+ * the owner. A missing or malformed number reads as `NaN`, which the kit reports as `CORRUPT`.
+ */
+export function toStored(item: Item, prefixLength: number): StoredRecord {
+  const uid = item[ATTR.userId]?.S;
+  return {
+    data: item[ATTR.data]?.S,
+    expiresAt: Number(item[ATTR.expiresAt]?.N),
+    userId: uid?.slice(prefixLength),
+    version: Number(item[ATTR.version]?.N),
+  };
 }
 
-/** Read the metadata of a stored item. Throws `CorruptError` when it is not a session item. */
-export function readMeta(item: Item, key: string): ItemMeta {
-  const expiresAt = Number(item[ATTR.expiresAt]?.N);
-  const version = Number(item[ATTR.version]?.N);
-  if (!Number.isSafeInteger(expiresAt) || !Number.isSafeInteger(version)) {
-    throw new CorruptError(
-      SOURCE,
-      `the stored session under key "${key}" has no valid expiry or version`,
-    );
-  }
-  return { expiresAt, version, uid: item[ATTR.userId]?.S };
+/** Whether a stored item is live at `now` (by its `exp`, as every condition decides it). */
+export function isLive(item: Item | undefined, now: number): boolean {
+  return item !== undefined && now < Number(item[ATTR.expiresAt]?.N);
 }

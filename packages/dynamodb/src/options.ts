@@ -1,8 +1,11 @@
 /**
- * Options of the DynamoDB store, and the client settings that keep every request bounded.
+ * Options of the DynamoDB store, and the client settings that keep every request bounded. The
+ * options every store shares (`namespace`, `clock`, `codec`, `maxPayloadBytes`,
+ * `operationTimeout`, `onBackgroundError`) are validated by the kit.
  */
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { BaseStoreOptions, SessionData } from '@sessions/core';
+import { DEFAULT_OPERATION_TIMEOUT, MAX_TIMER_MS } from '@sessions/core/kit';
 
 /** The package name every error of this store carries as `source`. */
 export const SOURCE = '@sessions/dynamodb';
@@ -11,11 +14,9 @@ export const SOURCE = '@sessions/dynamodb';
 export const DEFAULT_TABLE_NAME = 'sessions';
 /** The default name of the global secondary index that serves the user index. */
 export const DEFAULT_USER_INDEX_NAME = 'uid-index';
-/** The default bound of one request, in ms. */
-export const DEFAULT_OPERATION_TIMEOUT_MS = 2000;
-/** The default number of operations with a request in flight at once. */
+/** The default number of requests in flight at once. */
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
-/** The default bound of `ensureTable()` waiting for the table and its index to become ACTIVE. */
+/** The default bound of `ensureTable()`, waiting for ACTIVE included. */
 export const DEFAULT_TABLE_WAIT_TIMEOUT_MS = 120_000;
 
 /**
@@ -29,8 +30,8 @@ export const DEFAULT_TABLE_WAIT_TIMEOUT_MS = 120_000;
 export interface DynamoDBStoreOptions<D = SessionData> extends BaseStoreOptions<D> {
   /**
    * Your client. The store never destroys it. Give it bounded settings, e.g.
-   * `new DynamoDBClient(boundedClientConfig({ region }))`; the store bounds every request with
-   * `operationTimeout` (and cancels it) whatever the client does.
+   * `new DynamoDBClient(boundedClientConfig({ region }))`; the store bounds every operation with
+   * `operationTimeout` (and cancels its request) whatever the client does.
    */
   client?: DynamoDBClient;
   /**
@@ -44,19 +45,17 @@ export interface DynamoDBStoreOptions<D = SessionData> extends BaseStoreOptions<
   /** The global secondary index on `uid` that serves the user index (default `"uid-index"`). */
   userIndexName?: string;
   /**
-   * Create the table, its index and its TTL setting on first use when they are missing
-   * (default `true`). Set `false` when the table is managed as code: the store then never calls
-   * a control-plane API by itself (`ensureTable()` still works when called).
+   * Create the table, its index and its TTL setting before first use when they are missing
+   * (default `true`), and again if the table vanishes. Set `false` when the table is managed as
+   * code: the store then never calls a control-plane API by itself (`ensureTable()` still works).
    */
   createTable?: boolean;
-  /** The most one request may take, retries included, before `UNAVAILABLE` (default 2000 ms). */
-  operationTimeout?: number;
-  /** How long `ensureTable()` waits for the table and its index to become ACTIVE (default 120 s). */
+  /** How long `ensureTable()` may take, waiting for ACTIVE included (default 120 s). */
   tableWaitTimeout?: number;
   /**
-   * Most operations with a request in flight at once (default 64). Further operations wait in
-   * the store, within their `operationTimeout`, instead of all entering the SDK together: a
-   * burst of thousands then completes steadily and what cannot be served fails at the bound.
+   * Most requests in flight at once (default 64). Further operations wait in the store, within
+   * their `operationTimeout`, instead of all entering the SDK together: a burst of thousands
+   * then completes steadily, and what cannot be served in time is turned away early.
    */
   maxConcurrentRequests?: number;
 }
@@ -76,7 +75,7 @@ export interface DynamoDBStoreOptions<D = SessionData> extends BaseStoreOptions<
  */
 export function boundedClientConfig(
   config: DynamoDBClientConfig = {},
-  operationTimeout = DEFAULT_OPERATION_TIMEOUT_MS,
+  operationTimeout = DEFAULT_OPERATION_TIMEOUT,
 ): DynamoDBClientConfig {
   return {
     maxAttempts: 2,
@@ -91,19 +90,21 @@ export function boundedClientConfig(
 
 /** The DynamoDB-specific options after defaults and validation. */
 export interface ResolvedDynamoOptions {
-  tableName: string;
-  userIndexName: string;
-  createTable: boolean;
-  timeoutMs: number;
-  waitTimeoutMs: number;
-  maxConcurrentRequests: number;
+  readonly tableName: string;
+  readonly userIndexName: string;
+  readonly createTable: boolean;
+  readonly tableWaitTimeout: number;
+  readonly maxConcurrentRequests: number;
 }
 
 /** Table and index names DynamoDB accepts: 3–255 of `a-z A-Z 0-9 _ - .`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
+/** The options only the DynamoDB store has. */
+export type DynamoDBOwnOptions = Omit<DynamoDBStoreOptions, keyof BaseStoreOptions>;
+
 /** Apply defaults to the DynamoDB-specific options; a TypeError for a value that cannot work. */
-export function resolveDynamoOptions<D>(options: DynamoDBStoreOptions<D>): ResolvedDynamoOptions {
+export function resolveDynamoOptions(options: DynamoDBOwnOptions): ResolvedDynamoOptions {
   if (options.client && options.clientConfig) {
     throw new TypeError(`[${SOURCE}] pass either client or clientConfig, not both`);
   }
@@ -111,25 +112,19 @@ export function resolveDynamoOptions<D>(options: DynamoDBStoreOptions<D>): Resol
     tableName: options.tableName ?? DEFAULT_TABLE_NAME,
     userIndexName: options.userIndexName ?? DEFAULT_USER_INDEX_NAME,
     createTable: options.createTable ?? true,
-    timeoutMs: options.operationTimeout ?? DEFAULT_OPERATION_TIMEOUT_MS,
-    waitTimeoutMs: options.tableWaitTimeout ?? DEFAULT_TABLE_WAIT_TIMEOUT_MS,
+    tableWaitTimeout: options.tableWaitTimeout ?? DEFAULT_TABLE_WAIT_TIMEOUT_MS,
     maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
   };
-  for (const [what, name] of [
-    ['tableName', resolved.tableName],
-    ['userIndexName', resolved.userIndexName],
-  ] as const) {
-    if (!TABLE_NAME.test(name)) {
+  for (const what of ['tableName', 'userIndexName'] as const) {
+    if (!TABLE_NAME.test(resolved[what])) {
       throw new TypeError(`[${SOURCE}] ${what} must be 3 to 255 characters of a-z A-Z 0-9 _ - .`);
     }
   }
-  for (const [what, value] of [
-    ['operationTimeout', resolved.timeoutMs],
-    ['tableWaitTimeout', resolved.waitTimeoutMs],
-    ['maxConcurrentRequests', resolved.maxConcurrentRequests],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      throw new TypeError(`[${SOURCE}] ${what} must be a positive integer`);
+  for (const what of ['tableWaitTimeout', 'maxConcurrentRequests'] as const) {
+    const value = resolved[what];
+    // A wait beyond Node's largest timer would fire at once.
+    if (!Number.isSafeInteger(value) || value <= 0 || value > MAX_TIMER_MS) {
+      throw new TypeError(`[${SOURCE}] ${what} must be an integer from 1 to 2^31 - 1`);
     }
   }
   return resolved;

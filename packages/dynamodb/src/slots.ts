@@ -5,7 +5,7 @@
  * asynchronous middleware steps; thousands started at once advance in lockstep, none reaches
  * the network before the others, and the event loop is saturated so long that deadlines fire
  * seconds late. Held in a plain queue instead, waiting costs nothing, and an operation whose
- * deadline passes leaves the queue without ever being sent.
+ * deadline passes leaves the queue (its signal aborts) without ever being sent.
  *
  * Why shedding: operations issued together share a deadline; when the backend cannot serve
  * them all in time, thousands would otherwise time out in the same tick, and building and
@@ -13,14 +13,10 @@
  * requests have completed, the queue knows how long one takes: a waiter that could not start
  * before its deadline even if requests got twice as fast is turned away at once.
  */
+import { performance } from 'node:perf_hooks';
+import type { Operation } from '@sessions/core/kit';
 
-/** A place in the queue: resolves when a slot is granted; `cancel` leaves the queue. */
-export interface SlotWait {
-  readonly granted: Promise<void>;
-  cancel(reason: unknown): void;
-}
-
-/** The reason a waiter is turned away by {@link Slots} shedding. */
+/** The reason a waiter is turned away by {@link Slots} shedding (the cause of its UNAVAILABLE). */
 export class OverloadError extends Error {
   override readonly name = 'OverloadError';
 }
@@ -37,6 +33,7 @@ const SHED_INTERVAL_MS = 50;
 /** Waiters are shed only if they could not start in time even at this speed-up. */
 const SHED_SPEEDUP = 2;
 
+/** Request slots of one store. Internal. */
 export class Slots {
   readonly #capacity: number;
   #free: number;
@@ -51,24 +48,26 @@ export class Slots {
     this.#free = capacity;
   }
 
-  /** Take a slot at once if one is free. */
-  tryAcquire(): boolean {
-    if (this.#free === 0) return false;
-    this.#free--;
-    return true;
-  }
-
-  /** Queue for a slot, to start before `deadline` (`performance.now()` time). */
-  wait(deadline: number): SlotWait {
-    let cancel: (reason: unknown) => void = () => {};
-    const granted = new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, refuse: reject, deadline };
+  /**
+   * Take a slot: at once (no promise) when one is free, else a place in the queue that is left
+   * when `op`'s signal aborts (the kit has already told the caller).
+   */
+  acquire(op: Operation): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free--;
+      return undefined;
+    }
+    return new Promise<void>((grant, refuse) => {
+      const waiter: Waiter = { grant, refuse, deadline: op.deadline };
       this.#waiting.add(waiter);
-      cancel = (reason) => {
-        if (this.#waiting.delete(waiter)) reject(reason);
-      };
+      op.signal.addEventListener(
+        'abort',
+        () => {
+          if (this.#waiting.delete(waiter)) refuse(op.signal.reason);
+        },
+        { once: true },
+      );
     });
-    return { granted, cancel };
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * The table the store needs, as a CreateTable input (also the shape to copy into
- * infrastructure as code), and `ensureTable`: create it, wait for ACTIVE, add the user index
- * and TTL when missing. Idempotent, and safe when several processes race to do it.
+ * infrastructure as code), and the driver's `prepare`: create it, wait for ACTIVE, add the user
+ * index and TTL when missing. Idempotent, and safe when several processes race to do it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -14,6 +15,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
+import type { Operation } from '@sessions/core/kit';
 import { ATTR } from './item.js';
 import { SOURCE } from './options.js';
 
@@ -54,196 +56,112 @@ function userIndexDefinition(indexName: string) {
   };
 }
 
-/** Runs one control-plane request, bounded and cancellable (the store's request runner). */
-export type Send = <T>(
-  operation: string,
-  request: (signal: AbortSignal) => Promise<T>,
-) => Promise<T>;
-
-/** Settings of a {@link TableManager}. */
-export interface TableManagerOptions {
-  client: DynamoDBClient;
-  tableName: string;
-  userIndexName: string;
-  /** Bounds how long `ensure` waits for ACTIVE, in ms. */
-  waitTimeoutMs: number;
-  send: Send;
+/** The table a store works on. */
+export interface TableTarget {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly userIndexName: string;
+  /** The bound of one control-plane request, in ms (the store's `operationTimeout`). */
+  readonly requestTimeout: number;
 }
 
 /**
- * Knows whether the table is ready, and makes it so. Concurrent callers share one attempt; a
- * failure reaches every waiter and the next call tries again.
+ * Make the table ready within `op`'s deadline: describe it (unless `knownMissing`: a request
+ * just met ResourceNotFoundException), create it or wait for the one another process created,
+ * add the user index and TTL when missing.
  */
-export class TableManager {
-  #ready = false;
-  #pending: Promise<void> | undefined;
-
-  constructor(private readonly options: TableManagerOptions) {}
-
-  /** True once the table was seen ACTIVE with its index and TTL. */
-  get ready(): boolean {
-    return this.#ready;
-  }
-
-  /**
-   * Make sure the table is ready; concurrent calls share one attempt. `knownMissing` (a
-   * request just failed with ResourceNotFoundException) skips straight to creating it.
-   */
-  ensure(knownMissing = false): Promise<void> {
-    if (this.#ready) return Promise.resolve();
-    this.#pending ??= this.#ensureOnce(knownMissing).then(
-      () => {
-        this.#ready = true;
-        this.#pending = undefined;
-      },
-      (err: unknown) => {
-        // Forget the failed attempt so the next caller tries again.
-        this.#pending = undefined;
-        throw err;
-      },
-    );
-    return this.#pending;
-  }
-
-  /**
-   * The table was reported missing (DynamoDB Local restarted in memory, or someone deleted it):
-   * check again on the next `ensure()`. A check already under way is kept, not restarted.
-   */
-  forget(): void {
-    this.#ready = false;
-  }
-
-  async #ensureOnce(knownMissing: boolean): Promise<void> {
-    const { userIndexName } = this.options;
-    const deadline = Date.now() + this.options.waitTimeoutMs;
-    let table = knownMissing ? undefined : await this.#describe();
-    if (!table) {
-      const created = await this.#create();
-      if (created) {
-        // Waits only where creation takes time (AWS); DynamoDB Local answers ACTIVE at once.
-        if (!isActive(created, userIndexName)) await this.#waitActive(deadline);
-        await this.#ensureTtl(true);
-        return;
-      }
-      // Another process created it first: from here on, it is an existing table.
-      table = await this.#waitActive(deadline);
-    }
-    if (!isActive(table, userIndexName)) table = await this.#waitActive(deadline);
-    if (!hasIndex(table, userIndexName)) {
-      await this.#addIndex();
-      await this.#waitActive(deadline);
-    }
-    await this.#ensureTtl(false);
-  }
-
-  /** CreateTable; resolves to the new table, or undefined when another process created it first. */
-  async #create(): Promise<TableDescription | undefined> {
-    const { client, tableName, userIndexName, send } = this.options;
-    try {
-      const out = await send('CreateTable', (abortSignal) =>
-        client.send(new CreateTableCommand(tableDefinition(tableName, userIndexName)), {
-          abortSignal,
-        }),
-      );
-      return out.TableDescription;
-    } catch (err) {
+export async function ensureTable(t: TableTarget, op: Operation, knownMissing = false) {
+  let table = knownMissing ? undefined : await describe(t, op);
+  let created = false;
+  if (!table) {
+    const input = tableDefinition(t.tableName, t.userIndexName);
+    table = await send(t, op, (o) => t.client.send(new CreateTableCommand(input), o)).then(
+      (out) => out.TableDescription,
       // Another process created it first: wait for theirs instead.
-      if (errorName(err) !== 'ResourceInUseException') throw err;
-      return undefined;
-    }
+      (err: unknown) => ignore(err, 'ResourceInUseException'),
+    );
+    created = table !== undefined;
   }
-
-  async #describe(): Promise<TableDescription | undefined> {
-    const { client, tableName, send } = this.options;
-    try {
-      const out = await send('DescribeTable', (abortSignal) =>
-        client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal }),
-      );
-      return out.Table;
-    } catch (err) {
-      if (errorName(err) === 'ResourceNotFoundException') return undefined;
-      throw err;
-    }
+  // DynamoDB Local answers ACTIVE at once; AWS takes a while.
+  if (!table || !isActive(table, t.userIndexName)) table = await waitActive(t, op);
+  if (!hasIndex(table, t.userIndexName)) {
+    const update = new UpdateTableCommand({
+      TableName: t.tableName,
+      AttributeDefinitions: [{ AttributeName: ATTR.userId, AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [{ Create: userIndexDefinition(t.userIndexName) }],
+    });
+    // A racing process may be adding it too: the wait settles it (the index or the error).
+    const failed = await send(t, op, (o) => t.client.send(update, o)).then(() => undefined, err);
+    table = await waitActive(t, op);
+    if (failed && !hasIndex(table, t.userIndexName)) throw failed.error;
   }
+  await ensureTtl(t, op, created);
+}
 
-  /** Poll until the table (and the user index, if present) is ACTIVE, or the deadline passes. */
-  async #waitActive(deadline: number): Promise<TableDescription> {
-    let delay = 50;
-    for (;;) {
-      const table = await this.#describe();
-      if (table && isActive(table, this.options.userIndexName)) return table;
-      if (Date.now() + delay > deadline) {
-        throw new UnavailableError(
-          SOURCE,
-          `table "${this.options.tableName}" was not ACTIVE within ${this.options.waitTimeoutMs} ms (status ${table?.TableStatus ?? 'missing'})`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 2000);
-    }
-  }
+/**
+ * One control-plane request: cancelled by `op.signal`, and bounded by `requestTimeout` too when
+ * the operation has longer (an `ensureTable()` may take minutes, one DescribeTable may not).
+ */
+function send<T>(
+  t: TableTarget,
+  op: Operation,
+  request: (o: { abortSignal: AbortSignal }) => Promise<T>,
+) {
+  const abortSignal =
+    op.remaining() <= t.requestTimeout
+      ? op.signal
+      : AbortSignal.any([op.signal, AbortSignal.timeout(t.requestTimeout)]);
+  return request({ abortSignal });
+}
 
-  /** Add the user index to a table created without it (by hand, or by an older definition). */
-  async #addIndex(): Promise<void> {
-    const { client, tableName, userIndexName, send } = this.options;
-    try {
-      await send('UpdateTable', (abortSignal) =>
-        client.send(
-          new UpdateTableCommand({
-            TableName: tableName,
-            AttributeDefinitions: [{ AttributeName: ATTR.userId, AttributeType: 'S' }],
-            GlobalSecondaryIndexUpdates: [{ Create: userIndexDefinition(userIndexName) }],
-          }),
-          { abortSignal },
-        ),
-      );
-    } catch (err) {
-      // A racing process is adding it (or already did): the wait that follows settles it.
-      const table = await this.#describe();
-      if (!table || !hasIndex(table, userIndexName)) throw err;
-    }
-  }
+function describe(t: TableTarget, op: Operation): Promise<TableDescription | undefined> {
+  const command = new DescribeTableCommand({ TableName: t.tableName });
+  return send(t, op, (o) => t.client.send(command, o)).then(
+    (out) => out.Table,
+    (error: unknown) => ignore(error, 'ResourceNotFoundException'),
+  );
+}
 
-  /** Enable TTL on `ttl`. `fresh`: we just created the table, so it cannot be on yet. */
-  async #ensureTtl(fresh: boolean): Promise<void> {
-    const { client, tableName, send } = this.options;
-    const describe = async () => {
-      const out = await send('DescribeTimeToLive', (abortSignal) =>
-        client.send(new DescribeTimeToLiveCommand({ TableName: tableName }), { abortSignal }),
-      );
-      return out.TimeToLiveDescription;
-    };
-    const enabledOn = (ttl: Awaited<ReturnType<typeof describe>>) =>
-      ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING'
-        ? ttl.AttributeName
-        : undefined;
-    const current = fresh ? undefined : enabledOn(await describe());
-    if (current === undefined) {
-      try {
-        await send('UpdateTimeToLive', (abortSignal) =>
-          client.send(
-            new UpdateTimeToLiveCommand({
-              TableName: tableName,
-              TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-            }),
-            { abortSignal },
-          ),
-        );
-        return;
-      } catch (err) {
-        // "TimeToLive is already enabled": a racing process won. Anything else is real.
-        if (enabledOn(await describe()) !== TTL_ATTRIBUTE) throw err;
-        return;
-      }
-    }
-    if (current !== TTL_ATTRIBUTE) {
-      // A table has one TTL attribute; on another one, sessions would never be collected.
+/** Poll until the table (and the user index, if present) is ACTIVE, within the deadline. */
+async function waitActive(t: TableTarget, op: Operation): Promise<TableDescription> {
+  for (let delay = 50; ; delay = Math.min(delay * 1.5, 2000)) {
+    const table = await describe(t, op);
+    if (table && isActive(table, t.userIndexName)) return table;
+    if (op.remaining() < delay) {
+      const status = table?.TableStatus ?? 'missing';
       throw new UnavailableError(
         SOURCE,
-        `table "${tableName}" has TTL on "${current}"; the session store needs it on "${TTL_ATTRIBUTE}"`,
+        `table "${t.tableName}" was not ACTIVE in time (${status})`,
       );
     }
+    await sleep(delay, undefined, { signal: op.signal });
   }
+}
+
+/** Enable TTL on `ttl`. `fresh`: we just created the table, so it cannot be on yet. */
+async function ensureTtl(t: TableTarget, op: Operation, fresh: boolean): Promise<void> {
+  const enabledOn = async () => {
+    const command = new DescribeTimeToLiveCommand({ TableName: t.tableName });
+    const ttl = (await send(t, op, (o) => t.client.send(command, o))).TimeToLiveDescription;
+    const on = ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING';
+    return on ? ttl?.AttributeName : undefined;
+  };
+  const current = fresh ? undefined : await enabledOn();
+  if (current === TTL_ATTRIBUTE) return;
+  if (current !== undefined) {
+    // A table has one TTL attribute; on another one, sessions would never be collected.
+    throw new UnavailableError(
+      SOURCE,
+      `table "${t.tableName}" has TTL on "${current}"; the session store needs it on "${TTL_ATTRIBUTE}"`,
+    );
+  }
+  const update = new UpdateTimeToLiveCommand({
+    TableName: t.tableName,
+    TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+  });
+  const failed = await send(t, op, (o) => t.client.send(update, o)).then(() => undefined, err);
+  // "TimeToLive is already enabled": a racing process won. Anything else is real.
+  if (failed && (await enabledOn()) !== TTL_ATTRIBUTE) throw failed.error;
 }
 
 function hasIndex(table: TableDescription, indexName: string): boolean {
@@ -256,7 +174,18 @@ function isActive(table: TableDescription, indexName: string): boolean {
   return index === undefined || index.IndexStatus === 'ACTIVE';
 }
 
+/** `undefined` for the AWS exception `name` (an expected answer), else rethrow. */
+function ignore(error: unknown, name: string): undefined {
+  if (errorName(error) === name) return undefined;
+  throw error;
+}
+
+/** A failure kept as a value, to be rethrown after a check. */
+function err(error: unknown): { error: unknown } {
+  return { error };
+}
+
 /** The exception name of an AWS SDK error (`ResourceNotFoundException`...), if any. */
-export function errorName(err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined;
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
 }

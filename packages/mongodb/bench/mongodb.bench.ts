@@ -1,11 +1,11 @@
-// MongoStore against the raw driver doing the same work on the same server and collection
+// MongoDBStore against the raw driver doing the same work on the same server and collection
 // layout: findOne / updateOne (upsert) / updateOne ($set expiresAt) / deleteOne.
 // Starts its own FerretDB unless MONGODB_URL is set.
 import { type BenchTarget, runStoreBench, storeTarget } from '@sessions/bench';
 import type { RunningServer } from '@sessions/test-services';
 import { detectMongoServer, startFerretDb } from '@sessions/test-services/ferretdb';
 import { type Collection, MongoClient } from 'mongodb';
-import { EXPIRY_INDEX, MongoStore, type SessionDocument, USER_INDEX } from '../src/index.js';
+import { EXPIRY_INDEX, MongoDBStore, type SessionDocument, USER_INDEX } from '../src/index.js';
 
 const NAMESPACE = 'bench';
 
@@ -63,7 +63,7 @@ try {
         .catch(() => false),
     ),
   );
-  const store = new MongoStore({
+  const store = new MongoDBStore({
     client,
     dbName: 'sessions_bench',
     collection: 'store',

@@ -1,26 +1,13 @@
-/**
- * The document layout: one document per session. Everything that knows how a session is laid
- * out in MongoDB lives here, so the store reads as operations and the README as this file.
- */
-import {
-  CorruptError,
-  decodeData,
-  type ResolvedStoreOptions,
-  type SessionRecord,
-} from '@sessions/core';
-import { SOURCE } from './options.js';
+/** The document layout: one document per session (the README's "Layout in the backend"). */
+import type { RecordWrite, StoredRecord } from '@sessions/core/kit';
 
 /**
- * One stored session.
- *
- * `_id` is `<namespace>/<key>`: `/` can appear in neither a namespace nor a key, so the id is
- * unambiguous (with `:` as separator, namespace `a:b` + key `c` and namespace `a` + key `b:c`
- * would share a document). A string id keeps the primary index small and every single-session
- * operation a lookup on it.
+ * One stored session. `_id` is `<namespace>/<key>`: `/` is in neither alphabet, so the id is
+ * unambiguous (with `:`, namespace `a:b` + key `c` and `a` + `b:c` would share a document).
  */
 export interface SessionDocument {
   _id: string;
-  /** The store's namespace, so `clear()`, `prune()` and the user index stay within it. */
+  /** So `clear()`, `prune()` and the user index stay within the namespace. */
   namespace: string;
   /** The codec's output, stored as a string: the codec alone decides the format. */
   data: string;
@@ -46,48 +33,27 @@ export function documentId(namespace: string, key: string): string {
  */
 export function writeUpdate(
   namespace: string,
-  encoded: string,
-  record: SessionRecord<unknown>,
+  write: RecordWrite,
   version?: number,
 ): { $set: Partial<SessionDocument>; $unset?: { userId: '' } } {
   const fields: Partial<SessionDocument> = {
     namespace,
-    data: encoded,
-    expiresAt: new Date(record.expiresAt),
+    data: write.data,
+    expiresAt: new Date(write.expiresAt),
   };
   if (version !== undefined) fields.version = version;
-  if (record.userId === undefined) return { $set: fields, $unset: { userId: '' } };
-  fields.userId = record.userId;
+  if (write.userId === undefined) return { $set: fields, $unset: { userId: '' } };
+  fields.userId = write.userId;
   return { $set: fields };
 }
 
-/**
- * Turn a stored document into a record. Data that does not decode, or metadata of the wrong
- * type (a document written by something else), is `CORRUPT`, never a crash.
- */
-export function toRecord<D>(
-  opts: ResolvedStoreOptions<D>,
-  doc: Partial<SessionDocument>,
-  key: string,
-): SessionRecord<D> {
-  const { expiresAt, version, userId } = doc;
-  if (
-    !(expiresAt instanceof Date) ||
-    typeof version !== 'number' ||
-    (userId !== undefined && typeof userId !== 'string')
-  ) {
-    throw new CorruptError(SOURCE, `the stored session under key "${key}" has malformed metadata`);
-  }
-  const record: SessionRecord<D> = {
-    data: decodeData(opts, doc.data, key),
-    expiresAt: expiresAt.getTime(),
-    version,
+/** A document as the kit reads it; an `expiresAt` that is not a Date is `CORRUPT` there. */
+export function toStored(doc: Partial<SessionDocument>): StoredRecord {
+  const { expiresAt } = doc;
+  return {
+    data: doc.data,
+    expiresAt: expiresAt instanceof Date ? expiresAt.getTime() : Number.NaN,
+    userId: doc.userId,
+    version: doc.version,
   };
-  if (userId !== undefined) record.userId = userId;
-  return record;
-}
-
-/** Whether a stored document is still live at `now` (epoch ms). */
-export function isLive(doc: Partial<SessionDocument>, now: number): boolean {
-  return doc.expiresAt instanceof Date && now < doc.expiresAt.getTime();
 }

@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { MongoStore } from '@sessions/mongodb';
- * const store = new MongoStore({ url: process.env.MONGODB_URL, expiryMode: 'ttl-index' });
+ * import { MongoDBStore } from '@sessions/mongodb';
+ * const store = new MongoDBStore({ url: process.env.MONGODB_URL, expiryMode: 'ttl-index' });
  * ```
  *
  * @packageDocumentation
@@ -13,6 +13,6 @@
 export type { SessionDocument } from './document.js';
 export { documentId, ID_SEPARATOR } from './document.js';
 export { EXPIRY_INDEX, TTL_INDEX, USER_INDEX } from './indexes.js';
-export { MongoStore } from './mongodb-store.js';
-export type { ExpiryMode, MongoStoreOptions } from './options.js';
+export { MongoDBStore } from './mongodb-store.js';
+export type { ExpiryMode, MongoDBStoreOptions } from './options.js';
 export { BACKEND_PAYLOAD_LIMIT } from './options.js';

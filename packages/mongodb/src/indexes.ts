@@ -1,10 +1,12 @@
-/**
- * The store's indexes, created once per store however many operations ask at the same time.
- * A failure reaches every caller that waited for it and is forgotten, so the next call tries
- * again (a server that was down at start-up must not break the store for good).
- */
-import { type SessionError, toSessionError, UnavailableError } from '@sessions/core';
-import { type Collection, type IndexDescription, MongoServerError } from 'mongodb';
+/** The store's indexes, created by the driver's `prepare` (and `ensureIndexes()`). */
+import { UnavailableError } from '@sessions/core';
+import {
+  type Collection,
+  type CreateIndexesOptions,
+  type IndexDescription,
+  MongoError,
+  MongoServerError,
+} from 'mongodb';
 import type { SessionDocument } from './document.js';
 import { type ExpiryMode, SOURCE } from './options.js';
 
@@ -25,78 +27,31 @@ export const TTL_INDEX: IndexDescription = {
   expireAfterSeconds: 0,
 };
 
-/** Whether a mode asks for the TTL index. */
-export function usesTtlIndex(mode: ExpiryMode): boolean {
-  return mode !== 'prune';
-}
-
 /**
- * The error for a server that answered "no" to the TTL index. Not a silent fallback: the
- * application asked for server-side expiry and must choose `'prune'` knowingly.
+ * Create the indexes `mode` needs; a failure names the index. A server that refuses the TTL
+ * index gets no silent fallback: the application asked for server-side expiry, and must choose
+ * `'prune'` knowingly.
  */
-export function ttlRefusedError(cause: unknown): SessionError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return new UnavailableError(
-    SOURCE,
-    `the server refused the TTL index on expiresAt (${detail}). A server without TTL indexes ` +
-      "(FerretDB 1.x, some Azure Cosmos DB tiers) needs expiryMode: 'prune' (or fix the conflicting index).",
-    { cause },
-  );
-}
-
-/** Creates the indexes at most once at a time; see the module comment. */
-export class IndexSetup {
-  #ready = false;
-  #pending: Promise<void> | undefined;
-
-  constructor(
-    private readonly collection: Collection<SessionDocument>,
-    private readonly mode: ExpiryMode,
-  ) {}
-
-  /** True once the indexes exist (as far as this store knows). */
-  get ready(): boolean {
-    return this.#ready;
-  }
-
-  /**
-   * Resolve once the indexes exist. Concurrent callers share one attempt; a failed attempt
-   * rejects every one of them with a `SessionError` and is not cached.
-   */
-  ensure(): Promise<void> {
-    if (this.#ready) return Promise.resolve();
-    if (!this.#pending) {
-      this.#pending = this.#create().then(
-        () => {
-          this.#ready = true;
-          this.#pending = undefined;
-        },
-        (err: unknown) => {
-          this.#pending = undefined;
-          throw err;
-        },
-      );
-    }
-    return this.#pending;
-  }
-
-  async #create(): Promise<void> {
-    // One index per command: FerretDB 1.24 panics (and drops the connection) when one
-    // createIndexes command names two or more indexes that all exist already.
-    for (const index of [USER_INDEX, EXPIRY_INDEX]) {
-      try {
-        await this.collection.createIndexes([index]);
-      } catch (err) {
-        throw toSessionError(err, SOURCE, `creating the index ${index.name}`);
-      }
-    }
-    if (!usesTtlIndex(this.mode)) return;
+export async function createIndexes(
+  collection: Collection<SessionDocument>,
+  mode: ExpiryMode,
+  signal: AbortSignal,
+): Promise<void> {
+  const wanted =
+    mode === 'prune' ? [USER_INDEX, EXPIRY_INDEX] : [USER_INDEX, EXPIRY_INDEX, TTL_INDEX];
+  // One index per command: FerretDB 1.24 panics (and drops the connection) when one
+  // createIndexes command names two or more indexes that all exist already.
+  for (const index of wanted) {
     try {
-      await this.collection.createIndexes([TTL_INDEX]);
-    } catch (err) {
-      // The server answered (it is up): it does not take this index. Anything else is an outage.
-      if (err instanceof MongoServerError) throw ttlRefusedError(err);
-      throw toSessionError(err, SOURCE, 'creating the TTL index');
+      await collection.createIndexes([index], { signal } as CreateIndexesOptions);
+    } catch (cause) {
+      if (!(cause instanceof MongoError)) throw cause;
+      // A server error: the server is up, and does not take this index.
+      const refused = index === TTL_INDEX && cause instanceof MongoServerError;
+      const message = refused
+        ? `the server refused the TTL index on expiresAt (${cause.message}). A server without TTL indexes (FerretDB 1.x, some Azure Cosmos DB tiers) needs expiryMode: 'prune' (or fix the conflicting index).`
+        : `creating the index ${index.name} failed: ${cause.message}`;
+      throw new UnavailableError(SOURCE, message, { cause });
     }
   }
 }

@@ -1,41 +1,32 @@
-/**
- * Options of {@link MongoStore} and how they resolve: which collection, which expiry mode,
- * and the bounds every operation keeps.
- */
-import type { BaseStoreOptions, SessionData, SessionError } from '@sessions/core';
+/** Options of {@link MongoDBStore} beyond the shared ones the kit validates. */
+import type { PruningStoreOptions, SessionData } from '@sessions/core';
 import type { Db, MongoClient, MongoClientOptions } from 'mongodb';
 
 /** The package name every error of this store carries. */
 export const SOURCE = '@sessions/mongodb';
 
 /**
- * How expired documents are physically removed (visibility never depends on it: every read
- * filters `expiresAt > clock()`).
- * - `'ttl-index'`: a TTL index on `expiresAt` (`expireAfterSeconds: 0`); MongoDB's TTL monitor
- *   deletes within about a minute. A server that refuses the index is an error, not a fallback.
- * - `'prune'`: no TTL index; the store deletes expired documents every `pruneInterval`. For
- *   servers without TTL indexes (FerretDB 1.x, some Cosmos DB tiers).
- * - `'both'`: the TTL index and the prune timer.
+ * How expired documents are physically removed (visibility never depends on it):
+ * `'ttl-index'`, a TTL index on `expiresAt` (MongoDB deletes within about a minute; a server
+ * that refuses it is an error, not a fallback); `'prune'`, a delete every `pruneInterval`, for
+ * servers without TTL indexes (FerretDB 1.x); `'both'`.
  */
 export type ExpiryMode = 'ttl-index' | 'prune' | 'both';
 
 /**
- * Options of {@link MongoStore}. Give exactly one of `client`, `db` or `url`.
+ * Options of {@link MongoDBStore}. Give exactly one of `client`, `db` or `url`.
  *
  * @example
  * ```ts
- * const store = new MongoStore({ url: 'mongodb://127.0.0.1:27017/app', expiryMode: 'ttl-index' });
+ * const options: MongoDBStoreOptions = { url: 'mongodb://127.0.0.1:27017/app', expiryMode: 'ttl-index' };
  * ```
  */
-export interface MongoStoreOptions<D = SessionData> extends BaseStoreOptions<D> {
+export interface MongoDBStoreOptions<D = SessionData> extends PruningStoreOptions<D> {
   /** Your `MongoClient` (connected or not). The store never closes it. */
   client?: MongoClient;
   /** Your `Db` handle. The store never closes its client. */
   db?: Db;
-  /**
-   * A connection string: the store creates the client with bounded timeouts (see
-   * `clientOptions`), owns it, and closes it in `close()`.
-   */
+  /** A connection string: the store creates a bounded client, owns it and closes it. */
   url?: string;
   /** With `client` or `url`: the database (default: the one in the URL, else the driver's `test`). */
   dbName?: string;
@@ -43,35 +34,23 @@ export interface MongoStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
   clientOptions?: MongoClientOptions;
   /** The collection holding the sessions (default `sessions`). Several namespaces may share it. */
   collection?: string;
-  /** How expired documents are removed (default `'ttl-index'`). */
+  /** How expired documents are removed (default `'ttl-index'`; `pruneInterval` is for the others). */
   expiryMode?: ExpiryMode;
   /**
-   * In `'prune'` and `'both'` modes, how often the store deletes expired documents, in ms
-   * (default 60 000; 0 disables the timer, leaving `prune()` to you). The timer is unref'd.
-   */
-  pruneInterval?: number;
-  /** Called when a timer-driven prune fails (the next one retries). Default: ignored. */
-  onPruneError?: (error: SessionError) => void;
-  /**
-   * The longest any operation may take, in ms, index creation and waiting included (default
-   * 2000). Past it the operation rejects with `UNAVAILABLE`.
-   */
-  operationTimeout?: number;
-  /**
-   * Create the indexes lazily, before the first operation (default true). Set false when the
-   * database user may not create indexes; then create them yourself (see the README) or call
-   * `ensureIndexes()` once with a user who may.
+   * Create the indexes before the first operation (default true). False when the database user
+   * may not create indexes: create them yourself (README) or call `ensureIndexes()`.
    */
   autoIndex?: boolean;
+  /**
+   * Queue this process's writes to one session (default `'auto'`): FerretDB 1.x's filtered
+   * updates are not atomic, and racing compare-and-set writers could all win there. `'auto'` asks
+   * the server once (`buildInfo`): on for FerretDB, off for MongoDB. `true`/`false`: no asking.
+   */
+  serializeWrites?: boolean | 'auto';
 }
 
-/** Defaults of the options above. */
-export const DEFAULTS = {
-  collection: 'sessions',
-  expiryMode: 'ttl-index' as ExpiryMode,
-  pruneInterval: 60_000,
-  operationTimeout: 2_000,
-};
+/** The collection of a store that names none. */
+export const DEFAULT_COLLECTION = 'sessions';
 
 /**
  * The largest payload a document can carry: the 16 MiB BSON document limit less room for the
@@ -80,15 +59,9 @@ export const DEFAULTS = {
 export const BACKEND_PAYLOAD_LIMIT = 16 * 1024 * 1024 - 16 * 1024;
 
 /**
- * Driver options for a client the store creates from a URL (the driver has no per-operation
- * timeout that works in 7.x, so the client's own timeouts are what end a driver wait):
- * - server selection gives up at 40 % of the operation timeout, so an operation against a
- *   stopped server fails with the driver's error (refused connection...) well within the bound;
- * - a new connection (TCP, TLS, handshake) may take half of it, enough for a remote cluster;
- * - a socket that stays silent for the whole operation timeout is closed (the store has given
- *   up on it by then; this frees the connection);
- * - heartbeats every 500 ms let the client notice a restarted server within a second.
- * A frozen server (alive but silent) is caught by the store's own deadline instead.
+ * Options of a client created from a URL: a driver wait ends with the driver's own error (a
+ * refused connection...) within the deadline; a silent socket closes at the deadline even on
+ * drivers before 6.13, which ignore the abort signal; heartbeats notice a restarted server fast.
  */
 export function ownedClientOptions(operationTimeout: number): MongoClientOptions {
   return {
@@ -103,12 +76,13 @@ export function ownedClientOptions(operationTimeout: number): MongoClientOptions
 const EXPIRY_MODES: readonly ExpiryMode[] = ['ttl-index', 'prune', 'both'];
 
 /** Throw a `TypeError` naming the option when a MongoDB-specific option is malformed. */
-export function assertMongoOptions(options: MongoStoreOptions<unknown>): void {
-  const given = [options.client, options.db, options.url].filter((v) => v !== undefined).length;
+export function assertMongoOptions(options: MongoDBStoreOptions<unknown> | undefined): void {
+  const o = options ?? {};
+  const given = [o.client, o.db, o.url].filter((v) => v !== undefined).length;
   if (given !== 1) {
     throw new TypeError(`[${SOURCE}] give exactly one of client, db or url (got ${given})`);
   }
-  const collection = options.collection ?? DEFAULTS.collection;
+  const collection = o.collection ?? DEFAULT_COLLECTION;
   if (
     typeof collection !== 'string' ||
     !/^[^$\0]{1,120}$/.test(collection) ||
@@ -118,18 +92,11 @@ export function assertMongoOptions(options: MongoStoreOptions<unknown>): void {
       `[${SOURCE}] collection must be 1-120 characters without "$" and not start with "system."`,
     );
   }
-  if (options.expiryMode !== undefined && !EXPIRY_MODES.includes(options.expiryMode)) {
+  if (o.expiryMode !== undefined && !EXPIRY_MODES.includes(o.expiryMode)) {
     throw new TypeError(`[${SOURCE}] expiryMode must be one of ${EXPIRY_MODES.join(', ')}`);
   }
-  for (const name of ['pruneInterval', 'operationTimeout'] as const) {
-    const value = options[name];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new TypeError(`[${SOURCE}] ${name} must be a non-negative integer of milliseconds`);
-    }
-  }
-  if (options.operationTimeout === 0) {
-    throw new TypeError(
-      `[${SOURCE}] operationTimeout must be positive: every operation is bounded`,
-    );
+  const serialize = o.serializeWrites;
+  if (serialize !== undefined && serialize !== 'auto' && typeof serialize !== 'boolean') {
+    throw new TypeError(`[${SOURCE}] serializeWrites must be 'auto', true or false`);
   }
 }

@@ -1,23 +1,17 @@
-/**
- * `set`, case by case. Each case is one filtered write whose filter states its precondition,
- * so the server (not a read before the write) decides; the store's write queue keeps them
- * exact on servers whose filtered updates are not atomic (see write-queue.ts).
- */
-import { ConflictError, type SessionRecord, type SetResult } from '@sessions/core';
-import type { Collection } from 'mongodb';
-import { isLive, type SessionDocument, writeUpdate } from './document.js';
-import { SOURCE } from './options.js';
+/** The writes, case by case: each a filtered write whose filter states its precondition. */
+import { CONFLICT, type Conflict, type RecordWrite } from '@sessions/core/kit';
+import type { Collection, CommandOperationOptions } from 'mongodb';
+import { type SessionDocument, writeUpdate } from './document.js';
 
-/** Everything one `set` needs, validated and encoded. */
-export interface WriteInput {
+/** Where a write goes, and how it is cancelled. */
+export interface WriteTarget {
   collection: Collection<SessionDocument>;
   id: string;
   namespace: string;
-  encoded: string;
-  record: SessionRecord<unknown>;
-  ifVersion: number | undefined;
   /** The application clock's now, in epoch ms. */
   now: number;
+  /** Driver options for every command: the operation's `signal`. */
+  options: CommandOperationOptions;
 }
 
 /** MongoDB's duplicate-key error: the `_id` is taken. */
@@ -25,109 +19,97 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-/**
- * Whether a compare-and-set must lose, judged from what the write just before it (in this
- * process's queue for the document) left: another version, or, for "must not exist", a live
- * record. Versions only grow (bar a re-creation), so at worst this reports a conflict that a
- * round trip might not have; a conflict changes nothing and the caller retries.
- */
-export function mustConflict(
-  previous: { version: number; expiresAt: number } | undefined,
-  ifVersion: number | undefined,
-  now: number,
-): boolean {
-  if (previous === undefined || ifVersion === undefined) return false;
-  return ifVersion === 0 ? now < previous.expiresAt : previous.version !== ifVersion;
-}
-
-/** Write `input.record` under the rules of `set`; see each case. */
-export function writeRecord(input: WriteInput): Promise<SetResult> {
-  if (input.record.expiresAt <= input.now) return removeForPastExpiry(input);
-  if (input.ifVersion === undefined) return upsert(input);
-  if (input.ifVersion === 0) return createIfAbsent(input);
-  return replaceVersion(input, input.ifVersion);
+/** Write `write` under the rules of `set` (its expiry is in the future): the new version. */
+export function writeRecord(target: WriteTarget, write: RecordWrite): Promise<number | Conflict> {
+  if (write.ifVersion === undefined) return upsert(target, write);
+  if (write.ifVersion === 0) return createIfAbsent(target, write);
+  return replaceVersion(target, write, write.ifVersion);
 }
 
 /**
- * Unconditional write: one `findOneAndUpdate` with upsert that bumps the version and returns
- * the document as it was. No predecessor: created, version 1. A live one: its version + 1.
- * An expired one counts as absent, so the new record is a creation and its version must be
- * 1: a second, filtered update resets it (only on this rare path; aggregation-pipeline updates
- * that could branch in one round trip do not exist on FerretDB 1.x).
+ * Unconditional: one `findOneAndUpdate` (upsert, `$inc` version) returning the old document.
+ * None: version 1; a live one: its version + 1; an expired one counts as absent, so a second,
+ * filtered update resets the version to 1 (FerretDB 1.x has no pipeline updates to branch).
  */
-async function upsert(input: WriteInput): Promise<SetResult> {
-  const { collection, id, namespace, encoded, record, now } = input;
-  const update = { ...writeUpdate(namespace, encoded, record), $inc: { version: 1 } };
+async function upsert(target: WriteTarget, write: RecordWrite): Promise<number> {
+  const { collection, id, namespace, now, options } = target;
+  const update = { ...writeUpdate(namespace, write), $inc: { version: 1 } };
   const before = await collection.findOneAndUpdate({ _id: id }, update, {
+    ...options,
     upsert: true,
     returnDocument: 'before',
   });
-  if (!before) return { version: 1 };
+  if (!before) return 1;
   const bumped = (typeof before.version === 'number' ? before.version : 0) + 1;
-  if (isLive(before, now)) return { version: bumped };
-  const reset = await collection.updateOne({ _id: id, version: bumped }, { $set: { version: 1 } });
+  if (before.expiresAt instanceof Date && now < before.expiresAt.getTime()) return bumped;
+  const reset = await collection.updateOne(
+    { _id: id, version: bumped },
+    { $set: { version: 1 } },
+    options,
+  );
   // Unmatched: another writer already moved past our write; its version stands, ours was bumped.
-  return { version: reset.matchedCount === 1 ? 1 : bumped };
+  return reset.matchedCount === 1 ? 1 : bumped;
 }
 
 /**
- * `ifVersion: 0`, "must not exist": one upsert filtered on "the stored document, if any, is
- * expired". Absent: inserted. Expired: replaced. Live: the filter misses, the upsert tries to
- * insert the taken `_id`, and the server's duplicate-key error is the `CONFLICT`. The unique
- * `_id` makes exactly one of racing creators win.
+ * `ifVersion: 0`: one upsert filtered on "expired, if there at all". A live document makes the
+ * upsert insert a taken `_id`: the duplicate-key error is the conflict, so one creator wins.
  */
-async function createIfAbsent(input: WriteInput): Promise<SetResult> {
-  const { collection, id, namespace, encoded, record, now } = input;
+async function createIfAbsent(target: WriteTarget, write: RecordWrite): Promise<1 | Conflict> {
+  const { collection, id, namespace, now, options } = target;
   try {
     await collection.updateOne(
       { _id: id, expiresAt: { $lte: new Date(now) } },
-      writeUpdate(namespace, encoded, record, 1),
-      {
-        upsert: true,
-      },
+      writeUpdate(namespace, write, 1),
+      { ...options, upsert: true },
     );
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(SOURCE);
+    if (isDuplicateKey(err)) return CONFLICT;
     throw err;
   }
-  return { version: 1 };
+  return 1;
 }
 
 /** `ifVersion: v`: one update filtered on the live document having version v. */
-async function replaceVersion(input: WriteInput, version: number): Promise<SetResult> {
-  const { collection, id, namespace, encoded, record, now } = input;
+async function replaceVersion(
+  target: WriteTarget,
+  write: RecordWrite,
+  version: number,
+): Promise<number | Conflict> {
+  const { collection, id, namespace, now, options } = target;
   const result = await collection.updateOne(
     { _id: id, version, expiresAt: { $gt: new Date(now) } },
-    writeUpdate(namespace, encoded, record, version + 1),
+    writeUpdate(namespace, write, version + 1),
+    options,
   );
-  if (result.matchedCount !== 1) throw new ConflictError(SOURCE);
-  return { version: version + 1 };
+  return result.matchedCount === 1 ? version + 1 : CONFLICT;
 }
 
 /**
- * `expiresAt <= now`: delete instead of writing, after the compare-and-set check when there
- * is one. Resolves `{ version: 0 }`.
+ * Remove the live document (an expired one is invisible already, left to the TTL index or the
+ * prune), after the compare-and-set check of `ifVersion`. True if a live document went.
  */
-async function removeForPastExpiry(input: WriteInput): Promise<SetResult> {
-  const { collection, id, ifVersion } = input;
-  const now = new Date(input.now);
-  if (ifVersion === undefined) {
-    await collection.deleteOne({ _id: id });
-  } else if (ifVersion > 0) {
-    const result = await collection.deleteOne({
+export async function removeRecord(
+  target: WriteTarget,
+  ifVersion: number | undefined,
+): Promise<boolean | Conflict> {
+  const { collection, id, options } = target;
+  const now = new Date(target.now);
+  if (ifVersion === undefined || ifVersion > 0) {
+    const filter = {
       _id: id,
-      version: ifVersion,
       expiresAt: { $gt: now },
-    });
-    if (result.deletedCount !== 1) throw new ConflictError(SOURCE);
-  } else {
-    // "Must not exist" and nothing to store: a live record is the conflict; an expired one goes.
-    const live = await collection.findOne(
-      { _id: id, expiresAt: { $gt: now } },
-      { projection: { _id: 1 } },
-    );
-    if (live) throw new ConflictError(SOURCE);
-    await collection.deleteOne({ _id: id, expiresAt: { $lte: now } });
+      ...(ifVersion ? { version: ifVersion } : {}),
+    };
+    const removed = (await collection.deleteOne(filter, options)).deletedCount === 1;
+    return removed || ifVersion === undefined ? removed : CONFLICT;
   }
-  return { version: 0 };
+  // "Must not exist" and nothing to store: a live record is the conflict; an expired one goes.
+  const live = await collection.findOne(
+    { _id: id, expiresAt: { $gt: now } },
+    { ...options, projection: { _id: 1 } },
+  );
+  if (live) return CONFLICT;
+  await collection.deleteOne({ _id: id, expiresAt: { $lte: now } }, options);
+  return false;
 }

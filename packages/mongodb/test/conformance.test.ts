@@ -1,7 +1,8 @@
 // The shared conformance suite against the MongoDB-wire test server (FerretDB in prune mode,
 // or MONGODB_URL's server in the mode it supports).
 import { describeStore } from '@sessions/conformance/vitest';
-import { afterAll, describe } from 'vitest';
+import type { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { SessionDocument } from '../src/index.js';
 import {
   capabilitiesFor,
@@ -15,8 +16,13 @@ import {
 } from './support.js';
 
 describe.skipIf(!mongoUrl)('mongodb', () => {
-  const client = testClient();
-  const db = client.db(TEST_DB);
+  // Created in beforeAll, not while collecting: without a server this block is skipped, and
+  // collecting it must not touch a URL that does not exist.
+  let client: MongoClient;
+  beforeAll(() => {
+    client = testClient();
+  });
+  const db = () => client.db(TEST_DB);
   const mode = serverInfo?.expiryMode ?? 'prune';
   const used = new Set<string>();
   const collectionOf = (namespace: string) => {
@@ -25,8 +31,8 @@ describe.skipIf(!mongoUrl)('mongodb', () => {
     return name;
   };
   afterAll(async () => {
-    for (const name of used) await db.collection(name).drop();
-    await client.close();
+    for (const name of used) await db().collection(name).drop();
+    await client?.close();
   });
 
   describeStore(
@@ -37,7 +43,7 @@ describe.skipIf(!mongoUrl)('mongodb', () => {
         storeFor(client, context, { collection: collectionOf(context.namespace) }),
       raw: (_store, { namespace }) =>
         mongoRaw(
-          db.collection<SessionDocument>(collectionOf(namespace)),
+          db().collection<SessionDocument>(collectionOf(namespace)),
           namespace,
           mode !== 'prune',
         ),

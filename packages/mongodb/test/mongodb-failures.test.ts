@@ -3,15 +3,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomKey } from '@sessions/conformance';
 import { isSessionError, type SessionError } from '@sessions/core';
-import type { RunningServer } from '@sessions/test-services';
-import { ferretDbProblem, findFerretDb, startFerretDb } from '@sessions/test-services/ferretdb';
+import { type RunningServer, reportMissingBackend } from '@sessions/test-services';
+import {
+  FERRETDB_INSTALL,
+  ferretDbProblem,
+  findFerretDb,
+  startFerretDb,
+} from '@sessions/test-services/ferretdb';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MongoStore } from '../src/index.js';
+import { MongoDBStore, type SessionDocument } from '../src/index.js';
 import { TEST_DB } from './support.js';
 
 const binary = findFerretDb();
-const runnable = binary !== undefined && ferretDbProblem(binary) === undefined;
+const problem = binary ? ferretDbProblem(binary) : 'ferretdb is not installed';
+// These tests kill their own server, so they need FerretDB even when MONGODB_URL is set. Then
+// the global setup did not look for it: a missing one is reported here (and fails the run under
+// SESSIONS_REQUIRE_ALL_BACKENDS=1). Without MONGODB_URL the global setup reported it already.
+if (problem && process.env.MONGODB_URL) reportMissingBackend('mongodb', problem, FERRETDB_INSTALL);
+const runnable = problem === undefined;
 /** The store's default bound, plus scheduling slack on a busy machine. */
 const BOUND_MS = 2_000 + 250;
 
@@ -58,7 +68,7 @@ describe.skipIf(!runnable)('server outage (private FerretDB)', () => {
   });
 
   test('killed server: every operation rejects UNAVAILABLE within the bound; the same store recovers', async () => {
-    const store = new MongoStore({ url: server.url, dbName: TEST_DB, expiryMode: 'prune' });
+    const store = new MongoDBStore({ url: server.url, dbName: TEST_DB, expiryMode: 'prune' });
     const key = randomKey();
     const later = () => Date.now() + 60_000;
     await store.set(key, { data: { n: 1 }, expiresAt: later(), userId: 'u1' });
@@ -83,7 +93,7 @@ describe.skipIf(!runnable)('server outage (private FerretDB)', () => {
 
   test('a store created and first used while the server is down works once it is back', async () => {
     await server.kill();
-    const store = new MongoStore({
+    const store = new MongoDBStore({
       url: server.url,
       dbName: TEST_DB,
       collection: 'late',
@@ -101,10 +111,43 @@ describe.skipIf(!runnable)('server outage (private FerretDB)', () => {
     await store.close();
   });
 
+  test('a failing background prune reaches onBackgroundError, and the prune goes on', async () => {
+    const errors: Error[] = [];
+    const store = new MongoDBStore({
+      url: server.url,
+      dbName: TEST_DB,
+      collection: 'background',
+      expiryMode: 'prune',
+      pruneInterval: 50,
+      onBackgroundError: (error) => errors.push(error),
+    });
+    await store.ensureIndexes();
+    await server.kill();
+    await expect.poll(() => errors.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    const first = errors[0] as SessionError;
+    expect(isSessionError(first, 'UNAVAILABLE'), String(first)).toBe(true);
+    await server.restart();
+    // The timer was not stopped by the failures: it keeps pruning once the server is back.
+    const key = randomKey();
+    await recoveredAfter(Date.now(), () =>
+      store.set(key, { data: {}, expiresAt: Date.now() + 100 }),
+    );
+    const client = new MongoClient(server.url);
+    const collection = client.db(TEST_DB).collection<SessionDocument>('background');
+    try {
+      await expect
+        .poll(() => collection.findOne({ _id: `sessions/${key}` }), { timeout: 5_000 })
+        .toBeNull();
+    } finally {
+      await client.close();
+      await store.close();
+    }
+  });
+
   test("a caller's client with driver defaults is bounded by operationTimeout too", async () => {
     // No short timeouts here: the driver alone would wait 30 s for server selection.
     const client = new MongoClient(server.url);
-    const store = new MongoStore({ client, dbName: TEST_DB, expiryMode: 'prune' });
+    const store = new MongoDBStore({ client, dbName: TEST_DB, expiryMode: 'prune' });
     await store.set('k', { data: {}, expiresAt: Date.now() + 60_000 });
     await server.kill();
     await expectUnavailable('get with a default client', () => store.get('k'));

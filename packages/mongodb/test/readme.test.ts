@@ -13,7 +13,7 @@ describe.skipIf(!mongoUrl)('README', () => {
         packageDir: new URL('..', import.meta.url),
         packageName: '@sessions/mongodb',
       });
-      expect(code).toContain('new MongoStore');
+      expect(code).toContain('new MongoDBStore');
       expect(log.mock.calls).toEqual([[{ cart: ['sku-1'] }, true], [1], [1]]);
     } finally {
       log.mockRestore();

@@ -6,7 +6,7 @@ import type { RawAccess, StoreCapabilities, StoreFactoryContext } from '@session
 import { detectMongoServer, type MongoServerInfo } from '@sessions/test-services/ferretdb';
 import { BSON, type Collection, MongoClient, type MongoClientOptions } from 'mongodb';
 import { inject } from 'vitest';
-import { MongoStore, type MongoStoreOptions, type SessionDocument } from '../src/index.js';
+import { MongoDBStore, type MongoDBStoreOptions, type SessionDocument } from '../src/index.js';
 
 /** The test server's URL, or undefined when no server could run here. */
 export const mongoUrl = inject('mongoUrl');
@@ -90,10 +90,10 @@ export function checkCollection(namespace: string): string {
 export function storeFor(
   client: MongoClient,
   context: StoreFactoryContext,
-  options: Partial<MongoStoreOptions<unknown>> = {},
-): MongoStore<unknown> {
+  options: Partial<MongoDBStoreOptions<unknown>> = {},
+): MongoDBStore<unknown> {
   const { namespace, clock, codec } = context;
-  return new MongoStore<unknown>({
+  return new MongoDBStore<unknown>({
     client,
     dbName: TEST_DB,
     namespace,

@@ -1,41 +1,35 @@
 /**
  * How one session is stored: a single Redis string, so `get` is a plain GET and a write is one
- * SET with its expiry.
+ * SET with its expiry. The one place that knows the header, for TypeScript and (through
+ * {@link luaHeader}) for the Lua scripts.
  *
  * ```text
  * <expiresAt>:<version>:<userId>\n<encoded data>
  * 00001700000000000:0000000000000003:alice\n{"cart":[]}
  * ```
  *
- * `expiresAt` and `version` are written with fixed widths ({@link EXPIRES_AT_WIDTH} and
- * {@link VERSION_WIDTH} characters, zero-padded, a leading `-` for a negative `expiresAt`), so
- * the scripts find every field at a fixed place, and overwrite one in place (SETRANGE) without
- * copying the data: `touch` the expiry, `set` the version. `userId` is empty when the session has
- * none (a real userId is never empty) and never holds a newline (control characters are
- * refused), so the first newline ends the header. The scripts only read the header's first
- * {@link HEADER_PROBE_BYTES} bytes.
+ * `expiresAt` and `version` have fixed widths (zero-padded, a leading `-` for a negative
+ * `expiresAt`), so the scripts find every field at a fixed place and overwrite one in place
+ * (SETRANGE) without copying the data. `userId` is empty when the session has none and never
+ * holds a newline (control characters are refused), so the first newline ends the header.
  */
-import {
-  CorruptError,
-  decodeData,
-  type ResolvedStoreOptions,
-  type SessionRecord,
-} from '@sessions/core';
+import type { StoredRecord } from '@sessions/core/kit';
+import { luaString } from './layout.js';
 
 /** Characters of the stored `expiresAt`: a sign and the 16 digits of any safe integer. */
 export const EXPIRES_AT_WIDTH = 17;
 /** Characters of the stored version: the 16 digits of any safe integer. */
 export const VERSION_WIDTH = 16;
-/** Where the userId starts in a stored text (0-based), right after the fixed-width fields. */
-export const USER_AT = EXPIRES_AT_WIDTH + 1 + VERSION_WIDTH + 1;
-/**
- * Bytes a script reads to parse a header (GETRANGE 0..N-1), so a large payload is never copied
- * into Lua: the widest header, with a 256-character userId in UTF-8 (768 bytes at worst).
- */
-export const HEADER_PROBE_BYTES = USER_AT + 768 + 1;
-const COLON = 0x3a;
+const FIELD = ':';
+const END = '\n';
+const VERSION_AT = EXPIRES_AT_WIDTH + FIELD.length;
+const USER_AT = VERSION_AT + VERSION_WIDTH + FIELD.length;
+/** Bytes a script reads first: every header whose userId is short. */
+const FIRST_PROBE_BYTES = 64;
+/** The widest header, with a 256-character userId in UTF-8 (768 bytes at worst). */
+const HEADER_PROBE_BYTES = USER_AT + 768 + END.length;
 
-/** `expiresAt` as stored: fixed width, zero-padded. */
+/** `expiresAt` (or the application clock's `now`) as stored: fixed width, zero-padded. */
 export function formatExpiresAt(expiresAt: number): string {
   return expiresAt < 0
     ? `-${String(-expiresAt).padStart(EXPIRES_AT_WIDTH - 1, '0')}`
@@ -47,57 +41,72 @@ export function formatVersion(version: number): string {
   return String(version).padStart(VERSION_WIDTH, '0');
 }
 
-/** A stored session, split but not decoded. */
-export interface Envelope {
-  expiresAt: number;
-  version: number;
-  /** Undefined when the session has no owner. */
-  userId: string | undefined;
-  /** The codec's text, still encoded. */
-  data: string;
+/** The stored text: what `set` sends, and what tests write raw. */
+export function formatEnvelope(
+  expiresAt: number,
+  version: number,
+  userId: string | undefined,
+  data: string,
+): string {
+  const header = `${formatExpiresAt(expiresAt)}${FIELD}${formatVersion(version)}${FIELD}`;
+  return `${header}${userId ?? ''}${END}${data}`;
 }
 
-/** Build the stored text: what `set` sends (see scripts.ts), and what tests write raw. */
-export function formatEnvelope(envelope: Envelope): string {
-  const { expiresAt, version, userId, data } = envelope;
-  return `${formatExpiresAt(expiresAt)}:${formatVersion(version)}:${userId ?? ''}\n${data}`;
-}
+/** What a text that is not one of ours reads as: the kit reports its fields as `CORRUPT`. */
+const MALFORMED: StoredRecord = { data: undefined, expiresAt: undefined, version: undefined };
 
-/** Split a stored text into its parts. Throws `CorruptError` if the header is malformed. */
-export function parseEnvelope(text: string, key: string, source: string): Envelope {
-  // The same fixed places the scripts read: what they would not take as a header, neither
-  // does this.
-  const newline = text.indexOf('\n', USER_AT);
-  const expiresAt = Number(text.slice(0, EXPIRES_AT_WIDTH));
-  const version = Number(text.slice(EXPIRES_AT_WIDTH + 1, USER_AT - 1));
-  if (
-    text.charCodeAt(EXPIRES_AT_WIDTH) !== COLON ||
-    text.charCodeAt(USER_AT - 1) !== COLON ||
-    newline < 0 ||
-    !Number.isSafeInteger(expiresAt) ||
-    !Number.isSafeInteger(version) ||
-    version < 1
-  ) {
-    throw new CorruptError(source, `the stored session under key "${key}" has a malformed header`);
-  }
-  const userId = newline === USER_AT ? undefined : text.slice(USER_AT, newline);
-  return { expiresAt, version, userId, data: text.slice(newline + 1) };
-}
-
-/** The record a stored text holds, or undefined if it is expired by the store's clock. */
-export function recordOf<D>(
-  opts: ResolvedStoreOptions<D>,
-  key: string,
-  text: string,
-): SessionRecord<D> | undefined {
-  const { expiresAt, version, userId, data } = parseEnvelope(text, key, opts.source);
-  if (expiresAt <= opts.clock()) return undefined;
-  const record: SessionRecord<D> = { data: decodeData(opts, data, key), expiresAt, version };
-  if (userId !== undefined) record.userId = userId;
-  return record;
+/**
+ * A stored text as the kit takes records (it checks the fields, decides liveness and decodes).
+ * Cut at the places the scripts use: what they would not take as a header, neither does this.
+ */
+export function parseEnvelope(text: string): StoredRecord {
+  const end = text.indexOf(END, USER_AT);
+  if (text[EXPIRES_AT_WIDTH] !== FIELD || text[USER_AT - 1] !== FIELD || end < 0) return MALFORMED;
+  return {
+    expiresAt: Number(text.slice(0, EXPIRES_AT_WIDTH)),
+    version: Number(text.slice(VERSION_AT, USER_AT - 1)),
+    userId: end === USER_AT ? undefined : text.slice(USER_AT, end),
+    data: text.slice(end + END.length),
+  };
 }
 
 /** The native lifetime of a record: what the application's clock says is left of it, in ms. */
 export function nativeTtl(expiresAt: number, now: number): number {
   return Math.max(1, Math.ceil(expiresAt - now));
 }
+
+/** A place in the text as Lua's `sub` and `byte` count it (from 1, the last one included). */
+const lua = (at: number) => at + 1;
+const headerEnd = (text: string) => `find(${text}, ${luaString(END)}, ${lua(USER_AT)}, true)`;
+/** Sets e (a number), v (the version's digits), owner ('' if none); all nil if not a header. */
+const parse = (text: string) => `
+local e, v, owner = tonumber(sub(${text}, 1, ${EXPIRES_AT_WIDTH}))
+if e then
+  local nl = byte(${text}, ${lua(EXPIRES_AT_WIDTH)}) == ${FIELD.charCodeAt(0)} and byte(${text}, ${lua(USER_AT - 1)}) == ${FIELD.charCodeAt(0)} and ${headerEnd(text)}
+  if nl then
+    v, owner = sub(${text}, ${lua(VERSION_AT)}, ${lua(USER_AT - 2)}), sub(${text}, ${lua(USER_AT)}, nl - 1)
+  else
+    e = nil
+  end
+end`;
+
+/** The header as Lua statements and expressions, for the scripts (variables named by the caller). */
+export const luaHeader = {
+  /** Parse the stored text in `text` into `e`, `v` and `owner`; cut at fixed places, no pattern. */
+  parse,
+  /** Read the header of the record at `key` (GETRANGE: the payload is never copied), then parse. */
+  read: (key: string) => `
+local head = call('GETRANGE', ${key}, '0', '${FIRST_PROBE_BYTES - 1}')
+if #head == ${FIRST_PROBE_BYTES} and not ${headerEnd('head')} then
+  head = call('GETRANGE', ${key}, '0', '${HEADER_PROBE_BYTES - 1}')
+end${parse('head')}`,
+  /** The userId of the stored text in `text` ('' when none). */
+  ownerOf: (text: string) => `sub(${text}, ${lua(USER_AT)}, ${headerEnd(text)} - 1)`,
+  /** The `expiresAt` of the stored text in `text`, as stored. */
+  expiresAtOf: (text: string) => `sub(${text}, 1, ${EXPIRES_AT_WIDTH})`,
+  /** Write `version` (a number) into the record at `key`, in place. */
+  writeVersion: (key: string, version: string) =>
+    `call('SETRANGE', ${key}, '${VERSION_AT}', string.format('%0${VERSION_WIDTH}d', ${version}))`,
+  /** Write `expiresAt` (fixed-width text) into the record at `key`, in place. */
+  writeExpiresAt: (key: string, expiresAt: string) => `call('SETRANGE', ${key}, '0', ${expiresAt})`,
+};

@@ -11,9 +11,5 @@
  */
 export { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
 export type { RedisStoreOptions } from './options.js';
-export {
-  boundedClusterOptions,
-  boundedRedisOptions,
-  DEFAULT_OPERATION_TIMEOUT,
-} from './options.js';
+export { boundedClusterOptions, boundedRedisOptions } from './options.js';
 export { RedisStore } from './redis-store.js';

@@ -1,22 +1,26 @@
 /**
- * Where a namespace's records live in Redis.
- *
- * A namespace is split into `buckets` hash-tagged groups, `{<namespace>:<bucket>:<salt>}`. A
- * session key picks its bucket from its own hash, and its user's index entry lives in the same
- * bucket: the session and its index entry share one hash slot, so one Lua script updates both
- * atomically, also on Redis Cluster, while the namespace as a whole spreads over `buckets`
- * slots (and so over the cluster's masters).
- *
- * The salt places each bucket's slot evenly over the slot space: a cluster gives each master a
- * contiguous range of slots, so evenly placed buckets load the masters evenly (16 buckets over
- * three masters: 5/5/6, or 4/6/6). Left to the hash alone, a third of namespaces had 8 to 10
- * buckets on one master (measured over 2,000 namespaces).
+ * Where a namespace's records live in Redis: the one place that spells a key, for TypeScript
+ * and (through {@link luaKeys}) for the Lua scripts.
  *
  * ```text
- * {<namespace>:<bucket>:<salt>}:s:<key>      STRING  <expiresAt>:<version>:<userId>\n<encoded data>
+ * {<namespace>:<bucket>:<salt>}:s:<key>      STRING  see envelope.ts
  * {<namespace>:<bucket>:<salt>}:u:<userId>   ZSET    member <key>, score <expiresAt>
  * ```
+ *
+ * A session and its user's index entry share their bucket's hash tag, so one script updates
+ * both atomically, on Redis Cluster too, while a namespace spreads over `buckets` slots. The
+ * salt puts each bucket in its own equal range of slots, so the buckets load a cluster's
+ * masters evenly (left to the hash alone, a third of namespaces had 8 to 10 of 16 buckets on
+ * one of three masters).
  */
+
+/** Between a bucket's tag and a session's key. */
+const SESSION_MARK = ':s:';
+/** Between a bucket's tag and a userId: that user's index in the bucket. */
+const USER_MARK = ':u:';
+/** A tag's braces. Namespaces never hold a brace, so the first `}` of a key ends its tag. */
+const OPEN = '{';
+const CLOSE = '}';
 
 /** Redis Cluster's number of hash slots. */
 export const CLUSTER_SLOTS = 16384;
@@ -25,6 +29,10 @@ export const CLUSTER_SLOTS = 16384;
  * of up to 64 masters, and a salt found in about 64 tries per bucket, whatever `buckets` is.
  */
 const SLOT_RANGES = 64;
+/** Default number of buckets: enough to spread a namespace over a cluster, few for listByUser. */
+export const DEFAULT_BUCKETS = 16;
+/** Most buckets a store accepts; listByUser and deleteByUser touch every bucket. */
+export const MAX_BUCKETS = 1024;
 
 /** CRC16-XMODEM (polynomial 0x1021), the checksum Redis Cluster takes a key's slot from. */
 const CRC16_TABLE = (() => {
@@ -58,15 +66,12 @@ function bucketTag(namespace: string, bucket: number, buckets: number): string {
   // only guards against a checksum that never lands there (it does not happen: tested).
   for (let salt = 0; salt < 1_000_000; salt++) {
     const content = `${namespace}:${bucket}:${salt}`;
-    if (Math.floor((hashSlot(content) * ranges) / CLUSTER_SLOTS) === range) return `{${content}}`;
+    if (Math.floor((hashSlot(content) * ranges) / CLUSTER_SLOTS) === range) {
+      return `${OPEN}${content}${CLOSE}`;
+    }
   }
   throw new Error(`no hash tag of bucket ${bucket} falls in slot range ${range} of ${ranges}`);
 }
-
-/** Default number of buckets: enough to spread a namespace over a cluster, few for listByUser. */
-export const DEFAULT_BUCKETS = 16;
-/** Most buckets a store accepts; listByUser and deleteByUser touch every bucket. */
-export const MAX_BUCKETS = 1024;
 
 /** FNV-1a (32 bit) over the key's UTF-16 code units: stable, fast, well spread. */
 function fnv1a(text: string): number {
@@ -103,8 +108,11 @@ export class KeyLayout {
       bucketTag(namespace, bucket, buckets),
     );
     // Namespaces hold only [A-Za-z0-9_.:-]: no glob or regex metacharacter but `.`.
-    this.scanPattern = `{${namespace}:*`;
-    this.#ownKey = new RegExp(`^\\{${namespace.replaceAll('.', '\\.')}:\\d+:\\d+\\}:[su]:`);
+    this.scanPattern = `${OPEN}${namespace}:*`;
+    const marks = `${SESSION_MARK}|${USER_MARK}`;
+    this.#ownKey = new RegExp(
+      `^\\${OPEN}${namespace.replaceAll('.', '\\.')}:\\d+:\\d+\\${CLOSE}(?:${marks})`,
+    );
   }
 
   /** The bucket of a session key. */
@@ -117,14 +125,14 @@ export class KeyLayout {
     return this.tags[this.bucketOf(key)] as string;
   }
 
-  /** The Redis key of a session. */
-  sessionKey(key: string): string {
-    return `${this.tagOf(key)}:s:${key}`;
+  /** The Redis key of a session (`tag`: its bucket's, when already known). */
+  sessionKey(key: string, tag = this.tagOf(key)): string {
+    return `${tag}${SESSION_MARK}${key}`;
   }
 
   /** The Redis key of a user's index in one bucket (`tag` from {@link tags}). */
   userIndexKey(tag: string, userId: string): string {
-    return `${tag}:u:${userId}`;
+    return `${tag}${USER_MARK}${userId}`;
   }
 
   /**
@@ -134,6 +142,29 @@ export class KeyLayout {
   owns(redisKey: string): string | undefined {
     if (!this.#ownKey.test(redisKey)) return undefined;
     // Any bucket and salt count: a store configured with other buckets wrote to this namespace too.
-    return redisKey.slice(0, redisKey.indexOf('}') + 1);
+    return redisKey.slice(0, redisKey.indexOf(CLOSE) + 1);
+  }
+
+  /** The session key a Redis key of tag `tag` holds, or undefined for a user's index. */
+  sessionIn(redisKey: string, tag: string): string | undefined {
+    return redisKey.startsWith(SESSION_MARK, tag.length)
+      ? redisKey.slice(tag.length + SESSION_MARK.length)
+      : undefined;
   }
 }
+
+/** A Lua string literal of `text` (only the characters this package's constants hold). */
+export const luaString = (text: string) =>
+  `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n')}'`;
+
+/**
+ * The same keys as Lua expressions, for the scripts: `key` is a variable holding a session's
+ * Redis key, `tag` one holding a bucket's tag, `name` a session's own key, `owner` a userId.
+ */
+export const luaKeys = {
+  tagOf: (key: string) => `sub(${key}, 1, find(${key}, ${luaString(CLOSE)}, 1, true))`,
+  sessionOf: (key: string) =>
+    `sub(${key}, find(${key}, ${luaString(CLOSE)}, 1, true) + ${1 + SESSION_MARK.length})`,
+  session: (tag: string, name: string) => `${tag} .. ${luaString(SESSION_MARK)} .. ${name}`,
+  userIndex: (tag: string, owner: string) => `${tag} .. ${luaString(USER_MARK)} .. ${owner}`,
+};

@@ -1,11 +1,13 @@
 /**
- * Options of the Redis store, and the bounded client settings it uses for clients it creates.
+ * Options of the Redis store (beyond the shared ones the kit validates), and the bounded
+ * client settings it uses for clients it creates.
  */
 import type { BaseStoreOptions, SessionData } from '@sessions/core';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { DEFAULT_BUCKETS, MAX_BUCKETS } from './layout.js';
 
-/** The default bound on one operation, in ms. */
-export const DEFAULT_OPERATION_TIMEOUT = 2000;
+/** The name every error of this package carries as `source`. */
+export const SOURCE = '@sessions/redis';
 
 /**
  * Options of {@link RedisStore}. Give exactly one of `client`, `url` or `clusterNodes`.
@@ -35,12 +37,6 @@ export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
    */
   redisOptions?: RedisOptions;
   /**
-   * The most one operation may take, in ms, whatever the client does (default 2000). Past it
-   * the operation rejects with `UNAVAILABLE`; a write may still reach Redis later (see the
-   * README, "Failure behaviour").
-   */
-  operationTimeout?: number;
-  /**
    * How many hash-tagged groups a namespace is split into (default 16, 1 to 1024). On Redis
    * Cluster, this is how many slots a namespace spreads over; `listByUser` and
    * `deleteByUser` visit every bucket. Part of the key layout: keep it fixed for the life of
@@ -49,24 +45,17 @@ export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
   buckets?: number;
 }
 
+/** The `buckets` option, checked (a `TypeError` before anything connects). */
+export function resolveBuckets(buckets: number = DEFAULT_BUCKETS): number {
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS) {
+    throw new TypeError(`[${SOURCE}] buckets must be an integer from 1 to ${MAX_BUCKETS}`);
+  }
+  return buckets;
+}
+
 /**
- * The settings of a client the store creates: fail fast while Redis is down, reconnect
- * quickly when it is back.
- *
- * - no `commandTimeout`: every store operation already runs under a deadline of
- *   `operationTimeout` (which also covers the offline queue and script reloads); a second
- *   timer per command would only cost throughput (about 5-10 % of `get`s, measured). Add one
- *   through `redisOptions` if you also use `store.client` directly.
- * - `connectTimeout`: a connection attempt that hangs is abandoned after `operationTimeout`.
- * - `maxRetriesPerRequest: 0`: when the connection drops, the commands waiting on it are
- *   rejected at once instead of after twenty reconnection attempts.
- * - the offline queue stays on, so commands issued while a connection is being made wait for
- *   it (with it off, a store used right after it was created would fail against a perfectly
- *   healthy Redis). While the client is reconnecting, the store itself fails fast instead.
- * - `retryStrategy`: reconnect after 50, 100, ... at most 500 ms, forever (never give up:
- *   the store must recover by itself), so a returning server is used again within a second.
- * - `autoResendUnfulfilledCommands: false`: commands in flight when the connection dropped
- *   were already reported as failed; they are not replayed behind the caller's back.
+ * The settings of a client the store creates: fail fast while Redis is down, reconnect quickly
+ * when it is back (the README's "Options" says why each one).
  *
  * @example
  * ```ts
@@ -78,10 +67,17 @@ export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> 
  */
 export function boundedRedisOptions(operationTimeout: number): RedisOptions {
   return {
+    // No `commandTimeout`: the store's deadline bounds every call; a second timer per command
+    // cost 5-10 % of `get` throughput.
     connectTimeout: operationTimeout,
+    // Commands waiting on a connection that drops are rejected at once, not after 20 attempts.
     maxRetriesPerRequest: 0,
+    // A store used right after it was created waits for its first connection; while the
+    // client is reconnecting, the store itself fails fast instead.
     enableOfflineQueue: true,
+    // Commands in flight when the connection dropped were reported as failed: never replayed.
     autoResendUnfulfilledCommands: false,
+    // Never give up (the store must recover by itself), and retry at most 500 ms apart.
     retryStrategy: (times: number) => Math.min(times * 50, 500),
   };
 }

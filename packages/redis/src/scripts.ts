@@ -1,48 +1,27 @@
 /**
- * The Lua scripts behind every write. Each runs as one EVALSHA (one round trip, atomic on the
- * server); when the server does not know the script (first use, a restart, `SCRIPT FLUSH`)
- * the same call is repeated once as EVAL, which also caches it again.
+ * The Lua scripts behind every write, generated from the layout (layout.ts) and the header
+ * (envelope.ts), so no offset or separator is written twice. Each runs as one EVALSHA: one
+ * round trip, atomic on the server.
  *
- * Conventions shared by the scripts:
- * - `now` is the application clock (an ARGV): it alone decides what is live (`now < e`);
- * - the native expiry is relative (`PX` / `PEXPIRE` of `expiresAt - now`, computed by the
- *   caller), so Redis drops a record when the application's clock reaches `expiresAt`, whatever
- *   the skew between the two clocks; numbers go back to Redis as the caller's strings;
- * - a record's header (see envelope.ts) is read with GETRANGE and cut at fixed places, never
- *   pattern-matched, and the payload is never copied into Lua: `set` receives the whole
- *   stored text from the caller and hands it to SET as it is;
- * - a user's index key is built from the bucket's hash tag, so it is in the slot of the
- *   session key the script declared (Redis Cluster allows that; no CROSSSLOT is possible);
- * - few arguments: the small ones travel packed in one string, and the tag and the session's
- *   name are cut from the key itself. Each argument costs the client as much as a short script
- *   costs the server (measured: six more arguments, 9% less throughput);
- * - few conversions, counted in instructions (callgrind) on the server: numbers handed to
- *   `redis.call` are string literals (Redis formats a Lua number with `snprintf` each time),
- *   and numbers in ARGV are compared by arithmetic on the strings (`e - now > 0` converts each
- *   string once; `tonumber` converts it twice).
- *
- * What that buys, in instructions per unconditional `set` of 1 KiB over a live record: 52k,
- * down from 65k when the script built the stored text itself (and 74k before the conversions
- * above). Where the 52k go: the call itself and its arguments 21k (Redis hashes every byte of
- * a Lua string, and the payload arrives as one: 13k), SET 13k, GETRANGE 5k, SETRANGE of the
- * version 4k, the rest 9k. A raw SET is 5k.
+ * - `now` is the application clock: it alone decides what is live (`e - now > 0`); the native
+ *   expiry is relative (`PX` / `PEXPIRE` of `expiresAt - now`), so skew between the clocks
+ *   changes nothing;
+ * - a user's index key is built from the session key's own hash tag: the same slot, so no
+ *   CROSSSLOT on a cluster;
+ * - the payload is never copied into Lua, the small arguments travel packed at fixed widths
+ *   in one string, numbers go to `redis.call` as strings: the README's "Benchmarks" has the
+ *   instruction counts behind each choice.
  */
 import { createHash } from 'node:crypto';
-import type { Deadline } from '@sessions/core';
-import type { Cluster, Redis } from 'ioredis';
 import {
   EXPIRES_AT_WIDTH,
-  formatEnvelope,
   formatExpiresAt,
   formatVersion,
-  HEADER_PROBE_BYTES,
+  luaHeader as header,
   nativeTtl,
-  USER_AT,
   VERSION_WIDTH,
 } from './envelope.js';
-
-/** An ioredis client the store can talk to. */
-export type RedisClient = Redis | Cluster;
+import { luaKeys as keys } from './layout.js';
 
 /** A Lua script with its SHA1, computed once. */
 export interface LuaScript {
@@ -55,157 +34,107 @@ function lua(name: string, source: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// Lua fragments. Each script starts with LOCALS: a global (`string`, `redis`) costs a table
-// lookup at every use.
+// Each script starts with these: a global (`string`, `redis`) costs a table lookup at every use.
 const LOCALS = 'local sub, byte, find, call = string.sub, string.byte, string.find, redis.call';
-// The header's places as Lua counts them (from 1): expiresAt 1-17, `:` 18, version 19-34,
-// `:` 35, the userId from 36 to the newline.
-const COLON_1 = EXPIRES_AT_WIDTH + 1;
-const VERSION_FROM = COLON_1 + 1;
-const COLON_2 = USER_AT;
-const USER_FROM = USER_AT + 1;
-// And those of the set script's packed argument: now 1-17, ifVersion 18-33, ttl from 34.
-const ARG_IF_VERSION = EXPIRES_AT_WIDTH + 1;
-const ARG_TTL = ARG_IF_VERSION + VERSION_WIDTH;
-// PARSE_HEADER sets e (a number), v (the version's digits) and owner ('' when none) from the
-// header at the start of `text`, or leaves all three nil when `text` holds no header of ours.
-// Cut at fixed places, which costs the server less than matching a pattern.
-const PARSE_HEADER = (text: string) => `
-local e, v, owner = tonumber(sub(${text}, 1, ${EXPIRES_AT_WIDTH}))
-if e then
-  local nl = byte(${text}, ${COLON_1}) == 58 and byte(${text}, ${COLON_2}) == 58 and find(${text}, '\\n', ${USER_FROM}, true)
-  if nl then
-    v, owner = sub(${text}, ${VERSION_FROM}, ${COLON_2 - 1}), sub(${text}, ${USER_FROM}, nl - 1)
-  else
-    e = nil
-  end
-end`;
-// READ_HEADER reads the header of the record at `key` with GETRANGE: the first 64 bytes, which
-// hold every header whose userId is short, and up to the longest possible header only when they
-// do not. The payload is never copied into Lua.
-const READ_HEADER = (key: string) => `
-local head = call('GETRANGE', ${key}, '0', '63')
-if #head == 64 and not find(head, '\\n', ${USER_FROM}, true) then
-  head = call('GETRANGE', ${key}, '0', '${HEADER_PROBE_BYTES - 1}')
-end${PARSE_HEADER('head')}`;
-// A session key is `<tag>:s:<name>` and a tag never holds a brace but its own: the tag ends at
-// the first `}`. Cut only on the paths that touch an index (the plain write does not).
-const TAG = (key: string) => `sub(${key}, 1, find(${key}, '}', 1, true))`;
-const NAME = (key: string) => `sub(${key}, find(${key}, '}', 1, true) + 4)`;
-// Keep a user's index trimmed and alive at least as long as its newest member.
-const REINDEX = (idx: string, now: string, ttl: string) => `
-  call('ZREMRANGEBYSCORE', ${idx}, '-inf', ${now})
-  if ${ttl} - call('PTTL', ${idx}) > 0 then call('PEXPIRE', ${idx}, ${ttl}) end`;
 
-/** What the set script's argument holds in place of a version when the write is unconditional. */
+// The packed first argument: `now` (EXPIRES_AT_WIDTH), then `ifVersion` (VERSION_WIDTH) or an
+// `expiresAt` (EXPIRES_AT_WIDTH), then the native lifetime in ms, each at a fixed place.
+const NOW_END = EXPIRES_AT_WIDTH;
+const AFTER_VERSION = NOW_END + VERSION_WIDTH + 1;
+const AFTER_EXPIRY = NOW_END + EXPIRES_AT_WIDTH + 1;
+/** In place of `ifVersion` when the write is unconditional. */
 const NO_VERSION = '-'.repeat(VERSION_WIDTH);
+const ZERO = formatVersion(0);
 
-/**
- * The packed first argument of {@link SET_SCRIPT}: `now` and `ifVersion` at fixed widths, then
- * the native lifetime in ms, 0 when the record is already expired (the write deletes).
- */
+/** A clock may return fractions of a ms; `e > now` holds exactly when `e > floor(now)`. */
+const packNow = (now: number) => formatExpiresAt(Math.floor(now));
+const packVersion = (ifVersion: number | undefined) =>
+  ifVersion === undefined ? NO_VERSION : formatVersion(ifVersion);
+
+/** {@link SET_SCRIPT}'s packed argument: `now`, `ifVersion`, the native lifetime. */
 export function setArgument(now: number, ifVersion: number | undefined, expiresAt: number): string {
-  const version = ifVersion === undefined ? NO_VERSION : formatVersion(ifVersion);
-  const ttl = expiresAt > now ? nativeTtl(expiresAt, now) : 0;
-  // A clock may return fractions of a millisecond; stored expiries are whole, and
-  // `e > now` holds exactly when `e > floor(now)`, so the fixed width keeps the same answer.
-  return `${formatExpiresAt(Math.floor(now))}${version}${ttl}`;
+  return `${packNow(now)}${packVersion(ifVersion)}${nativeTtl(expiresAt, now)}`;
 }
 
-/**
- * The whole stored text a `set` sends: the new record with the version it will have if nothing
- * else wrote the key in between (`ifVersion + 1`, or 1 for a new record). The script keeps the
- * text as it is, unless the version turns out to be another (an unconditional write over a
- * live record): then it overwrites the version's digits in place, never the data.
- */
-export function setValue(
-  expiresAt: number,
-  ifVersion: number | undefined,
-  userId: string | undefined,
-  data: string,
-): string {
-  return formatEnvelope({ expiresAt, version: (ifVersion ?? 0) + 1, userId, data });
+/** {@link DELETE_SCRIPT}'s packed argument: `now`, `ifVersion`. */
+export function deleteArgument(now: number, ifVersion: number | undefined): string {
+  return `${packNow(now)}${packVersion(ifVersion)}`;
 }
 
+/** {@link TOUCH_SCRIPT}'s packed argument: `now`, the new `expiresAt`, the native lifetime. */
+export function touchArgument(now: number, expiresAt: number): string {
+  return `${packNow(now)}${formatExpiresAt(expiresAt)}${nativeTtl(expiresAt, now)}`;
+}
+
+// The live version (`v`, ZERO when there is no live record) against `ifVersion`. Versions stay
+// strings unless counted: both sides write them with the same fixed width.
+const CHECK_VERSION = `
+if not e or e - now <= 0 then v = '${ZERO}' end
+if ifVersion ~= '${NO_VERSION}' and ifVersion ~= v then return -1 end`;
+
+// Take the record at `key` out of its owner's index (the owner read from its header).
+const UNINDEX = `call('ZREM', ${keys.userIndex(keys.tagOf('key'), 'owner')}, ${keys.sessionOf('key')})`;
+
+// Keep a user's index trimmed and alive at least as long as its newest member.
+const REINDEX = (idx: string) => `
+  call('ZREMRANGEBYSCORE', ${idx}, '-inf', now)
+  if ttl - call('PTTL', ${idx}) > 0 then call('PEXPIRE', ${idx}, ttl) end`;
+
 /**
- * Compare-and-set write. KEYS: session, [new owner's index]. ARGV: the packed `now`, `ifVersion`
- * and `ttl` (see {@link setArgument}), then the stored text to write (see {@link setValue}).
- * Returns the new version, 0 when it deleted (expiresAt <= now), -1 on a version conflict
- * (nothing changed).
- *
- * The data is never copied inside Lua: the text goes to SET as it came (Redis hashes every byte
- * of a Lua string, so building the text here cost a fifth of the script), and a version the
- * caller could not know is patched with SETRANGE.
+ * Compare-and-set write. KEYS: session, [new owner's index]. ARGV: {@link setArgument}, then
+ * the whole stored text with the version the write has if the key was not written in between
+ * (`ifVersion + 1`, or 1). Returns the new version, or -1 on a version conflict (nothing
+ * changed). Only an unconditional write over a live record learns its version here: its
+ * digits are then patched in place (SETRANGE), never the data.
  */
 export const SET_SCRIPT = lua(
   'set',
   `${LOCALS}
 local a, key, value = ARGV[1], KEYS[1], ARGV[2]
-local now, ifVersion, ttl = sub(a, 1, ${EXPIRES_AT_WIDTH}), sub(a, ${ARG_IF_VERSION}, ${ARG_TTL - 1}), sub(a, ${ARG_TTL})${READ_HEADER('key')}
--- Versions stay strings unless counted: both sides write them with the same fixed width.
-if not e or e - now <= 0 then v = '${formatVersion(0)}' end
-if ifVersion ~= '${NO_VERSION}' and ifVersion ~= v then return -1 end
-local live = ttl ~= '0'
-if owner and owner ~= '' and (not live or owner ~= sub(value, ${USER_FROM}, find(value, '\\n', ${USER_FROM}, true) - 1)) then
-  call('ZREM', ${TAG('key')} .. ':u:' .. owner, ${NAME('key')})
-end
-if not live then
-  call('DEL', key)
-  return 0
-end
+local now, ifVersion, ttl = sub(a, 1, ${NOW_END}), sub(a, ${NOW_END + 1}, ${AFTER_VERSION - 1}), sub(a, ${AFTER_VERSION})${header.read('key')}${CHECK_VERSION}
+if owner and owner ~= '' and owner ~= ${header.ownerOf('value')} then ${UNINDEX} end
 local version = v + 1
 call('SET', key, value, 'PX', ttl)
-if ifVersion == '${NO_VERSION}' and version ~= 1 then
-  call('SETRANGE', key, '${COLON_1}', string.format('%0${VERSION_WIDTH}d', version))
-end
+if ifVersion == '${NO_VERSION}' and version ~= 1 then ${header.writeVersion('key', 'version')} end
 if KEYS[2] then
-  call('ZADD', KEYS[2], sub(value, 1, ${EXPIRES_AT_WIDTH}), ${NAME('key')})${REINDEX('KEYS[2]', 'now', 'ttl')}
+  call('ZADD', KEYS[2], ${header.expiresAtOf('value')}, ${keys.sessionOf('key')})${REINDEX('KEYS[2]')}
 end
 return version`,
 );
 
-/** The packed argument of {@link TOUCH_SCRIPT}. */
-export function touchArgument(now: number, ttl: number, expiresAt: string): string {
-  return `${now}:${ttl}:${expiresAt}`;
-}
-
 /**
- * Move a live record's expiry. KEYS: session. ARGV: `now:ttl:expiresAt` (see
- * {@link touchArgument}). Returns 1 if the record was live (and moved or, for a past
- * expiresAt, deleted), else 0.
+ * Move a live record's expiry (always to after `now`: the kit sends a touch into the past as
+ * a delete). KEYS: session. ARGV: {@link touchArgument}. Returns 1 if the record was live,
+ * else 0 (and nothing changed).
  */
 export const TOUCH_SCRIPT = lua(
   'touch',
   `${LOCALS}
-local now, ttl, expiresAt = string.match(ARGV[1], '^([^:]*):([^:]*):([^:]*)$')${READ_HEADER('KEYS[1]')}
+local a, key = ARGV[1], KEYS[1]
+local now, expiresAt, ttl = sub(a, 1, ${NOW_END}), sub(a, ${NOW_END + 1}, ${AFTER_EXPIRY - 1}), sub(a, ${AFTER_EXPIRY})${header.read('key')}
 if not e or e - now <= 0 then return 0 end
-local name = ${NAME('KEYS[1]')}
-local idx = owner ~= '' and (${TAG('KEYS[1]')} .. ':u:' .. owner)
-if expiresAt - now <= 0 then
-  call('DEL', KEYS[1])
-  if idx then call('ZREM', idx, name) end
-  return 1
-end
-call('SETRANGE', KEYS[1], '0', expiresAt)
-call('PEXPIRE', KEYS[1], ttl)
-if idx then
-  call('ZADD', idx, expiresAt, name)${REINDEX('idx', 'now', 'ttl')}
+${header.writeExpiresAt('key', 'expiresAt')}
+call('PEXPIRE', key, ttl)
+if owner ~= '' then
+  local idx = ${keys.userIndex(keys.tagOf('key'), 'owner')}
+  call('ZADD', idx, expiresAt, ${keys.sessionOf('key')})${REINDEX('idx')}
 end
 return 1`,
 );
 
 /**
- * Remove a record and its index entry. KEYS: session. ARGV: now.
- * Returns 1 if the removed record was live, else 0.
+ * Remove a record (live or expired) and its index entry, with the compare-and-set of a `set`
+ * into the past. KEYS: session. ARGV: {@link deleteArgument}. Returns 1 if the removed record
+ * was live, 0 if it was not, -1 on a version conflict (nothing changed).
  */
 export const DELETE_SCRIPT = lua(
   'delete',
-  `${LOCALS}${READ_HEADER('KEYS[1]')}
-if call('DEL', KEYS[1]) == 0 then return 0 end
-if owner and owner ~= '' then
-  call('ZREM', ${TAG('KEYS[1]')} .. ':u:' .. owner, ${NAME('KEYS[1]')})
-end
-if e and e - ARGV[1] > 0 then return 1 end
+  `${LOCALS}
+local a, key = ARGV[1], KEYS[1]
+local now, ifVersion = sub(a, 1, ${NOW_END}), sub(a, ${NOW_END + 1})${header.read('key')}${CHECK_VERSION}
+if call('DEL', key) == 0 then return 0 end
+if owner and owner ~= '' then ${UNINDEX} end
+if e and e - now > 0 then return 1 end
 return 0`,
 );
 
@@ -223,7 +152,7 @@ for i, idx in ipairs(KEYS) do
   local tag = ARGV[2 + i]
   call('ZREMRANGEBYSCORE', idx, '-inf', ARGV[1])
   for _, member in ipairs(call('ZRANGE', idx, '0', '-1')) do
-    local whole = call('GET', tag .. ':s:' .. member) or ''${PARSE_HEADER('whole')}
+    local whole = call('GET', ${keys.session('tag', 'member')}) or ''${header.parse('whole')}
     if owner ~= ARGV[2] then
       call('ZREM', idx, member)
     elseif e > now then
@@ -249,7 +178,7 @@ for i, idx in ipairs(KEYS) do
   local tag = ARGV[3 + i]
   for _, member in ipairs(call('ZRANGE', idx, '0', '-1')) do
     if member ~= ARGV[3] then
-      local key = tag .. ':s:' .. member${READ_HEADER('key')}
+      local key = ${keys.session('tag', 'member')}${header.read('key')}
       if owner == ARGV[2] then
         if e > now then removed = removed + 1 end
         call('DEL', key)
@@ -260,26 +189,3 @@ for i, idx in ipairs(KEYS) do
 end
 return removed`,
 );
-
-function isNoScript(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOSCRIPT');
-}
-
-/**
- * Run `script` with EVALSHA; if the server lost it (restart, `SCRIPT FLUSH`, a new cluster
- * node), run it once as EVAL, which caches it again. A NOSCRIPT reply means nothing ran, so
- * the retry cannot apply a write twice. No retry once the deadline has passed: the caller was
- * already told the operation failed, so a late write must not happen after all.
- */
-export function runScript(
-  client: RedisClient,
-  script: LuaScript,
-  keys: readonly string[],
-  args: ReadonlyArray<string | number>,
-  deadline: Deadline,
-): Promise<unknown> {
-  return client.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
-    if (!isNoScript(err) || deadline.passed) throw err;
-    return client.eval(script.source, keys.length, ...keys, ...args);
-  });
-}

@@ -126,6 +126,20 @@ describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)',
     await store.close();
     expect(Date.now() - started).toBeLessThanOrEqual(1000);
   });
+
+  test('close() of a store whose server is frozen resolves (never UNAVAILABLE) within the bound', async () => {
+    const store = open({ url: server.url, namespace: 'frozen', operationTimeout: 500 });
+    await store.get('k');
+    process.kill(server.pid as number, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      // QUIT is never answered: the goodbye is given up on, and the connection dropped.
+      await store.close();
+      expect(Date.now() - started).toBeLessThanOrEqual(500);
+    } finally {
+      process.kill(server.pid as number, 'SIGCONT');
+    }
+  });
 });
 
 describe('a server that accepts connections but never answers', () => {

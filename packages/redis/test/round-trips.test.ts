@@ -92,6 +92,54 @@ describe.skipIf(!redisInstalled())('round trips (dedicated redis-server)', () =>
     expect(counts.evalsha).toBe(1);
   });
 
+  test('a set into the past (a delete with compare-and-set) and a touch into the past are one EVALSHA', async () => {
+    const past = Date.now() - 1000;
+    const { version } = await store.set('k-past', { data: {}, expiresAt: inAnHour(), userId: 'p' });
+    let code: unknown;
+    let result = await observe(async () => {
+      const wrong = { ifVersion: version + 1 };
+      code = await store.set('k-past', { data: {}, expiresAt: past }, wrong).catch((e) => e.code);
+    });
+    expect(code).toBe('CONFLICT');
+    expect(result.sent).toEqual(['evalsha']);
+    expect(result.counts.del).toBeUndefined();
+    result = await observe(() =>
+      store.set('k-past', { data: {}, expiresAt: past }, { ifVersion: version }),
+    );
+    expect(result.sent).toEqual(['evalsha']);
+    expect(result.counts.del).toBe(1);
+    await store.set('k-past', { data: {}, expiresAt: inAnHour(), userId: 'p' });
+    result = await observe(() => store.touch('k-past', past));
+    expect(result.sent).toEqual(['evalsha']);
+    expect(result.counts.del).toBe(1);
+  });
+
+  test('list() and clear() walk the namespace in SCAN pages, never KEYS', async () => {
+    const paged = new RedisStore({ url: server.url, namespace: 'rt-paged' });
+    try {
+      const expiresAt = inAnHour();
+      for (let i = 0; i < 2500; i += 100) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) => paged.set(`k${i + j}`, { data: {}, expiresAt })),
+        );
+      }
+      let listed = 0;
+      let { counts } = await observe(async () => {
+        listed = (await paged.list()).length;
+      });
+      expect(listed).toBe(2500);
+      // 1000 keys per page asked; the server's own `rt` keys are scanned too.
+      expect(counts.scan).toBeGreaterThanOrEqual(3);
+      expect(counts.keys).toBeUndefined();
+      ({ counts } = await observe(() => paged.clear()));
+      expect(counts.scan).toBeGreaterThanOrEqual(3);
+      expect(counts.unlink).toBeGreaterThanOrEqual(16);
+      expect(await paged.list()).toEqual([]);
+    } finally {
+      await paged.close();
+    }
+  });
+
   test('on a single server, listByUser and deleteByUser are one EVALSHA over every bucket', async () => {
     for (let i = 0; i < 20; i++)
       await store.set(`k-user-${i}`, { data: {}, expiresAt: inAnHour(), userId: 'erin' });

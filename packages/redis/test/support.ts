@@ -61,7 +61,7 @@ export function redisRaw(client: Redis | Cluster, layout: KeyLayout): RawAccess 
       return (await client.get(layout.sessionKey(key))) ?? undefined;
     },
     async writePayload(key, payload, expiresAt) {
-      const text = formatEnvelope({ expiresAt, version: 1, userId: undefined, data: payload });
+      const text = formatEnvelope(expiresAt, 1, undefined, payload);
       await client.set(layout.sessionKey(key), text, 'PXAT', expiresAt);
     },
     async nativeExpiresAt(key) {

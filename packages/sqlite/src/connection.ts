@@ -3,7 +3,8 @@
  * passed in (used as it is).
  */
 import { resolve } from 'node:path';
-import { toSessionError } from '@sessions/core';
+import { UnavailableError } from '@sessions/core';
+import { describeError } from '@sessions/core/kit';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { SOURCE, type SqliteSynchronous } from './options.js';
 
@@ -19,6 +20,9 @@ export const BUSY_TIMEOUT_MS = 0;
 
 // Keep the -wal file small once it has been checkpointed (SQLite truncates it to this size).
 const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+// Above this, a busy timeout of a connection passed in is worth a warning: it is how long the
+// whole process may freeze whenever another process holds the lock.
+const LONG_BUSY_TIMEOUT_MS = 100;
 
 /** An open connection and what the store may do with it. */
 export interface OpenedDatabase {
@@ -27,40 +31,44 @@ export interface OpenedDatabase {
   owned: boolean;
   /** The absolute path of the database file, or undefined for an in-memory database. */
   file: string | undefined;
+  /** How long one attempt may block in SQLite's busy handler, in ms. */
+  busyTimeoutMs: number;
 }
 
 /** Open `database` (see `SqliteStoreOptions.database`). Throws on a bad argument or path. */
 export function openDatabase(database: unknown): OpenedDatabase {
-  if (typeof database === 'string') {
-    if (database === '')
-      throw new TypeError(`[${SOURCE}] database must be a file path or ':memory:'`);
-    if (database === ':memory:')
-      return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined };
+  if (database === ':memory:') {
+    return { db: new BetterSqlite3(':memory:'), owned: true, file: undefined, busyTimeoutMs: 0 };
+  }
+  if (typeof database === 'string' && database !== '') {
     const file = resolve(database);
-    let db: Database;
     try {
-      db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+      const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+      return { db, owned: true, file, busyTimeoutMs: BUSY_TIMEOUT_MS };
     } catch (err) {
-      throw toSessionError(err, SOURCE, `opening ${file}`);
+      // A missing directory is a TypeError in better-sqlite3: still a file that cannot be opened.
+      throw new UnavailableError(SOURCE, `opening ${file} failed: ${describeError(err)}`, {
+        cause: err,
+      });
     }
-    return { db, owned: true, file };
   }
   if (!isDatabase(database)) {
     throw new TypeError(
       `[${SOURCE}] database must be a file path, ':memory:' or a better-sqlite3 Database`,
     );
   }
-  if (!database.open)
+  if (!database.open) {
     throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
+  }
   const file = database.memory || database.name === '' ? undefined : resolve(database.name);
-  return { db: database, owned: false, file };
+  return { db: database, owned: false, file, busyTimeoutMs: busyTimeoutOf(database, file) };
 }
 
 /**
  * Settings of a file the store owns, applied before the schema is created. Even a
  * per-connection pragma reads the schema, which fails with SQLITE_BUSY while another process
- * creates the file or converts it to WAL: so this runs inside the store's retried first
- * operation, never in a constructor.
+ * creates the file or converts it to WAL: so this runs inside the store's first operation
+ * (retried by the lock gate), never blocking a constructor.
  * - incremental auto-vacuum lets `prune()` hand free pages back (it only takes effect on a new file);
  * - WAL lets readers run while another connection writes;
  * - `synchronous` as configured (see the README on durability);
@@ -73,19 +81,14 @@ export function configureOwnedFile(db: Database, synchronous: SqliteSynchronous)
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
 }
 
-// Above this, a busy timeout of a connection passed in is worth a warning: it is how long the
-// whole process may freeze whenever another process holds the lock.
-const LONG_BUSY_TIMEOUT_MS = 100;
-
 /**
  * The busy timeout of a connection passed in (it bounds how long one attempt may block), with
  * a process warning when it is long enough to freeze the event loop noticeably (better-sqlite3
  * defaults to 5 s). `PRAGMA busy_timeout` reads no schema, so it cannot itself hit a lock.
  */
-export function busyTimeoutOf(opened: OpenedDatabase): number {
-  if (opened.owned) return BUSY_TIMEOUT_MS;
-  const ms = Number(opened.db.pragma('busy_timeout', { simple: true }));
-  if (opened.file !== undefined && ms > LONG_BUSY_TIMEOUT_MS) {
+function busyTimeoutOf(db: Database, file: string | undefined): number {
+  const ms = Number(db.pragma('busy_timeout', { simple: true }));
+  if (file !== undefined && ms > LONG_BUSY_TIMEOUT_MS) {
     process.emitWarning(
       `the Database passed to ${SOURCE} has a busy timeout of ${ms} ms: while another process holds the lock, ` +
         'each operation can freeze the event loop that long. Open it with `{ timeout: 5 }`: the store waits for ' +

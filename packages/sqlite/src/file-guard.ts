@@ -14,86 +14,69 @@
  * file drops every POSIX lock the process holds on it, SQLite's included: a second descriptor
  * on a live database is a corruption hazard.
  */
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { UnavailableError } from '@sessions/core';
+import { SOURCE } from './options.js';
 
 const BACKGROUND_CHECK_INTERVAL_MS = 1000;
-
-interface Lost {
-  message: string;
-  cause: unknown;
-}
 
 /** Watches one database file; a no-op for in-memory databases. */
 export class FileGuard {
   readonly #file: string | undefined;
-  readonly #source: string;
   readonly #dev: number;
   readonly #ino: number;
   readonly #timer: NodeJS.Timeout | undefined;
   /** Why the file counts as lost; each operation then gets its own error with it. */
-  #lost: Lost | undefined;
+  #lost: { message: string; cause: unknown } | undefined;
 
   /** Record the identity of `file` as it is now (the file the connection just opened). */
-  constructor(file: string | undefined, source: string) {
-    this.#source = source;
+  constructor(file: string | undefined) {
     const stats = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
     // A database SQLite has not created on disk (a temporary one) has nothing to watch.
     this.#file = stats === undefined ? undefined : file;
     this.#dev = stats?.dev ?? 0;
     this.#ino = stats?.ino ?? 0;
-    if (this.#file !== undefined) {
-      this.#timer = setInterval(() => this.#checkInBackground(), BACKGROUND_CHECK_INTERVAL_MS);
-      this.#timer.unref();
-    }
+    if (this.#file === undefined) return;
+    // The check for reads: it only records a lost file (every later operation then fails with
+    // it); any other stat failure is left to the next write's check, which reports it.
+    this.#timer = setInterval(() => {
+      try {
+        this.check();
+      } catch {}
+    }, BACKGROUND_CHECK_INTERVAL_MS);
+    this.#timer.unref();
   }
 
   /** Throw if the file was found gone. A field read: call it before any I/O. */
   assertUsable(): void {
-    if (this.#lost !== undefined) throw this.#lostError(this.#lost);
+    const lost = this.#lost;
+    if (lost !== undefined) throw new UnavailableError(SOURCE, lost.message, { cause: lost.cause });
   }
 
-  /** Throw unless the path still leads to the file the connection has open. */
+  /**
+   * Throw unless the path still leads to the file the connection has open. A stat that fails
+   * otherwise (EACCES...) is thrown as it is, for the kit to report: it proves nothing lost.
+   */
   check(): void {
     if (this.#file === undefined) return;
-    if (this.#lost !== undefined) throw this.#lostError(this.#lost);
-    let dev: number;
-    let ino: number;
+    this.assertUsable();
+    let stats: Stats;
     try {
-      ({ dev, ino } = statSync(this.#file));
+      stats = statSync(this.#file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw new UnavailableError(this.#source, `cannot check the database file ${this.#file}`, {
-          cause: err,
-        });
-      }
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
       throw this.#markLost('deleted', err);
     }
+    const { dev, ino } = stats;
     if (ino === this.#ino && dev === this.#dev) return;
-    throw this.#markLost(
-      'replaced',
-      new Error(
-        `${this.#file} is now inode ${dev}:${ino}; the store opened inode ${this.#dev}:${this.#ino}`,
-      ),
-    );
+    const moved = `${this.#file} is now inode ${dev}:${ino}, not ${this.#dev}:${this.#ino}`;
+    throw this.#markLost('replaced', new Error(moved));
   }
 
   /** Stop the background check. */
   close(): void {
     clearInterval(this.#timer);
-  }
-
-  /**
-   * The once-a-second check for reads. It only records a lost file (every later operation then
-   * fails with it); any other stat failure is left to the next write's check, which reports it.
-   */
-  #checkInBackground(): void {
-    try {
-      this.check();
-    } catch {
-      // Recorded in #lost when the file is gone; otherwise reported by the next write.
-    }
   }
 
   #markLost(how: 'deleted' | 'replaced', cause: unknown): UnavailableError {
@@ -103,10 +86,6 @@ export class FileGuard {
         'lands in a file no one can open, so it refuses every operation; close it and create a new store (or restart the process)',
       cause,
     };
-    return this.#lostError(this.#lost);
-  }
-
-  #lostError(lost: Lost): UnavailableError {
-    return new UnavailableError(this.#source, lost.message, { cause: lost.cause });
+    return new UnavailableError(SOURCE, this.#lost.message, { cause });
   }
 }

@@ -11,11 +11,7 @@
  * @packageDocumentation
  */
 export type { SqliteStoreOptions, SqliteSynchronous } from './options.js';
-export {
-  DEFAULT_OPERATION_TIMEOUT_MS,
-  DEFAULT_PRUNE_INTERVAL_MS,
-  DEFAULT_TABLE,
-} from './options.js';
+export { DEFAULT_PRUNE_INTERVAL_MS, DEFAULT_TABLE } from './options.js';
 export { createTableSql, SCHEMA_VERSION } from './schema.js';
 export { SqliteStore } from './sqlite-store.js';
 export type { KeyedSessionRow, SessionRow } from './statements.js';

@@ -1,42 +1,36 @@
 /**
- * Waiting for SQLite locks without blocking the event loop.
+ * Waiting for SQLite locks without blocking the event loop (see `BUSY_TIMEOUT_MS` for why
+ * SQLite itself must not wait). An attempt that meets a lock is queued and retried from timers
+ * with exponential backoff; while a gate has waiters, new operations queue behind them, in
+ * order, instead of each trying on the main thread.
  *
- * better-sqlite3 runs every statement synchronously on the main thread, so any time SQLite
- * spends waiting for a lock (its busy handler sleeps) is time the whole process does nothing.
- * On a connection the store opens the busy timeout is 0: an attempt that meets a lock fails at
- * once, and the gate takes over: the operation is queued and retried from timers with
- * exponential backoff until it succeeds or its deadline passes. While a gate has waiters, new
- * operations queue behind them (in order) instead of each trying on the main thread. On a
- * connection passed in, each attempt may also spend that connection's own busy timeout.
+ * The gate has no bound of its own: it waits on each operation's deadline from the kit, which
+ * bounds the promise the gate returns. It gives up a little before that deadline with SQLite's
+ * lock error (so the caller learns a lock was the reason, see `SqliteDriver.classify`), and
+ * never starts an attempt once the kit has expired the operation or the deadline is near: a
+ * caller told "failed" never sees its write happen later.
  */
 import { performance } from 'node:perf_hooks';
-import { ClosedError, toSessionError, UnavailableError } from '@sessions/core';
+import { ClosedError } from '@sessions/core';
+import type { Operation } from '@sessions/core/kit';
+import { SOURCE } from './options.js';
 
 const FIRST_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 25;
 // After the lock frees up, queued operations run in slices of this long, so a long queue
 // never turns into one long event-loop block.
 const DRAIN_SLICE_MS = 8;
-// Timers fire late on a busy machine: operations give up this much before their bound (on
-// top of one busy timeout, which a last attempt may spend), so none ever waits past it.
+// Timers fire late on a busy machine: operations give up this much before their deadline (on
+// top of one busy timeout, which a last attempt may spend), so the gate answers first.
 const TIMER_SLACK_MS = 50;
 
-interface Waiter {
-  attempt: () => unknown;
-  operation: string;
-  deadline: number;
+interface Waiter<S> {
+  op: Operation;
+  /** The operation's deadline less one busy timeout and the slack: when it stops trying. */
+  giveUpAt: number;
+  work: (session: S) => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
-}
-
-/** Options of a {@link LockGate}. */
-export interface LockGateOptions {
-  /** Package name for errors. */
-  source: string;
-  /** Longest time an operation may wait, in ms (the store's `operationTimeout`). */
-  timeoutMs: number;
-  /** How long one attempt may block in SQLite's busy handler, in ms. */
-  busyTimeoutMs: number;
 }
 
 /** True for SQLite's "someone else holds the lock" errors, which are worth retrying. */
@@ -48,45 +42,44 @@ export function isLockError(err: unknown): boolean {
 }
 
 /**
- * Runs synchronous SQLite work, retrying lock errors asynchronously up to a deadline. Other
- * errors are wrapped as `UnavailableError` (`SessionError`s pass through unchanged).
+ * Runs synchronous SQLite work, retrying lock errors asynchronously until the deadline. Each
+ * attempt runs `enter` (what the work needs: the prepared statements), the work, then `leave`.
  */
-export class LockGate {
-  readonly #options: LockGateOptions;
-  readonly #queue: Waiter[] = [];
+export class LockGate<S> {
+  readonly #busyTimeoutMs: number;
+  readonly #enter: () => S;
+  readonly #leave: (() => void) | undefined;
+  readonly #queue: Array<Waiter<S>> = [];
   #timer: NodeJS.Timeout | undefined;
   #backoff = FIRST_BACKOFF_MS;
   #lastLockError: unknown;
-  #closed = false;
 
-  constructor(options: LockGateOptions) {
-    this.#options = options;
+  /** `busyTimeoutMs`: how long one attempt may block in SQLite's busy handler. */
+  constructor(busyTimeoutMs: number, enter: () => S, leave?: () => void) {
+    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#enter = enter;
+    this.#leave = leave;
   }
 
   /**
-   * Run `attempt` now if nothing is queued (the common case: no promise, no timer), else
-   * queue it. Resolves to what it returns; rejects with what it throws, wrapped.
+   * Run `work` now if nothing is queued (the common case: its value, no promise, no timer),
+   * else queue it. What it throws, other than a lock error, reaches the kit as it is.
    */
-  run<T>(attempt: () => T, operation: string): T | Promise<T> {
-    if (this.#closed) throw new ClosedError(this.#options.source);
-    // The clock is read only on the slow path (it costs 0.2 µs on some VMs, a tenth of a read).
-    // A failed attempt may have spent a busy timeout already: the deadline counts it.
-    let deadline = this.#options.timeoutMs;
+  run<T>(op: Operation, work: (session: S) => T): T | Promise<T> {
     if (this.#queue.length === 0) {
       try {
-        return attempt();
+        return this.#attempt(work);
       } catch (err) {
-        if (!isLockError(err)) throw toSessionError(err, this.#options.source, operation);
+        if (!isLockError(err)) throw err;
         this.#lastLockError = err;
-        deadline -= this.#options.busyTimeoutMs;
       }
     }
-    deadline += performance.now();
     return new Promise<T>((resolve, reject) => {
+      const giveUpAt = op.deadline - this.#busyTimeoutMs - TIMER_SLACK_MS;
       this.#queue.push({
-        attempt,
-        operation,
-        deadline,
+        op,
+        giveUpAt,
+        work,
         resolve: resolve as (value: unknown) => void,
         reject,
       });
@@ -94,39 +87,36 @@ export class LockGate {
     });
   }
 
-  /** Reject every queued operation with `ClosedError` and refuse new ones. */
+  /** Reject every queued operation with `ClosedError` (the store is closing). */
   close(): void {
-    this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const waiter of this.#queue.splice(0))
-      waiter.reject(new ClosedError(this.#options.source));
+    for (const waiter of this.#queue.splice(0)) waiter.reject(new ClosedError(SOURCE));
   }
 
   #schedule(): void {
     if (this.#timer !== undefined) return;
     const head = this.#queue[0];
     if (head === undefined) return;
-    const untilGiveUp = this.#giveUpAt(head) - performance.now();
-    const delay = Math.max(0, Math.min(this.#backoff, untilGiveUp));
-    this.#timer = setTimeout(() => this.#drain(), delay);
+    const untilGiveUp = head.giveUpAt - performance.now();
+    this.#timer = setTimeout(this.#drain, Math.max(0, Math.min(this.#backoff, untilGiveUp)));
   }
 
-  #drain(): void {
+  readonly #drain = (): void => {
     this.#timer = undefined;
     const sliceEnd = performance.now() + DRAIN_SLICE_MS;
     for (let head = this.#queue[0]; head !== undefined; head = this.#queue[0]) {
       const now = performance.now();
-      // An attempt may block for a busy timeout: starting one this close to the deadline
-      // could overrun the bound, so the operation gives up now instead.
-      if (now >= this.#giveUpAt(head)) {
+      // An attempt may block for a busy timeout: one started this close to the deadline could
+      // finish after the caller was told it failed, so the operation gives up now instead.
+      if (head.op.expired || now >= head.giveUpAt) {
         this.#queue.shift();
-        head.reject(this.#timeoutError(head));
+        head.reject(this.#lastLockError);
         continue;
       }
       if (now >= sliceEnd) break;
       try {
-        const value = head.attempt();
+        const value = this.#attempt(head.work);
         this.#queue.shift();
         this.#backoff = FIRST_BACKOFF_MS;
         head.resolve(value);
@@ -137,21 +127,15 @@ export class LockGate {
           break;
         }
         this.#queue.shift();
-        head.reject(toSessionError(err, this.#options.source, head.operation));
+        head.reject(err);
       }
     }
     this.#schedule();
-  }
+  };
 
-  #giveUpAt(waiter: Waiter): number {
-    return waiter.deadline - this.#options.busyTimeoutMs - TIMER_SLACK_MS;
-  }
-
-  #timeoutError(waiter: Waiter): UnavailableError {
-    return new UnavailableError(
-      this.#options.source,
-      `${waiter.operation} failed: another connection held the database lock for longer than operationTimeout (${this.#options.timeoutMs} ms)`,
-      { cause: this.#lastLockError },
-    );
+  #attempt<T>(work: (session: S) => T): T {
+    const value = work(this.#enter());
+    this.#leave?.();
+    return value;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Every SQL statement the store runs, as text (so the benchmark's raw baseline runs exactly the
  * same SQL) and prepared once per store. The table name is the only identifier spliced in; it
- * was validated as a plain identifier. Every value is a bound parameter.
+ * was validated as a plain identifier. Every value is a bound parameter. Rows come out with the
+ * kit's field names (`expires_at AS expiresAt`, `user_id AS userId`): they are handed over as
+ * they are, never mapped in JavaScript.
  *
  * Statements with `RETURNING` must be stepped to the end (`.all()`, never `.get()`): SQLite
  * runs its WAL auto-checkpoint only when a statement finishes, so a RETURNING statement that
@@ -10,18 +12,20 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-/** A session row as `get` and `listByUser` read it. */
+/** A session row as `get` reads it: a `StoredRecord` of `@sessions/core/kit`. */
 export interface SessionRow {
-  data: unknown;
-  expires_at: number;
-  user_id: string | null;
+  data: string;
+  expiresAt: number;
+  userId: string | null;
   version: number;
 }
 
-/** A row of `listByUser`: the key too. */
+/** A row of `listByUser` and `list`: the key too. */
 export interface KeyedSessionRow extends SessionRow {
   key: string;
 }
+
+const ROW = 'data, expires_at AS expiresAt, user_id AS userId, version';
 
 /**
  * The SQL text of every statement, for table `table`. Parameters are positional, in the order
@@ -29,31 +33,28 @@ export interface KeyedSessionRow extends SessionRow {
  *
  * @example
  * ```ts
- * const get = db.prepare(sessionSql('sessions').get); // (namespace, key, now)
+ * const get = db.prepare(sessionSql('sessions').get); // (namespace, key, now) → SessionRow
  * ```
  */
 export function sessionSql(table: string) {
   const t = `"${table}"`;
-  const columns = '(namespace, key, data, expires_at, user_id, version)';
+  const insert = `INSERT INTO ${t} (namespace, key, data, expires_at, user_id, version) VALUES (?, ?, ?, ?, ?, 1)
+      ON CONFLICT (namespace, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+        user_id = excluded.user_id`;
   return {
     /** (namespace, key, now) → the live row. */
-    get: `SELECT data, expires_at, user_id, version FROM ${t} WHERE namespace = ? AND key = ? AND expires_at > ?`,
+    get: `SELECT ${ROW} FROM ${t} WHERE namespace = ? AND key = ? AND expires_at > ?`,
     /**
      * (namespace, key, data, expiresAt, userId, now) → the new version: the old live version + 1,
      * or 1 when the key was absent or expired. One statement, so concurrent writers serialise.
      */
-    upsert: `INSERT INTO ${t} ${columns} VALUES (?, ?, ?, ?, ?, 1)
-      ON CONFLICT (namespace, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
-        user_id = excluded.user_id, version = CASE WHEN ${t}.expires_at > ? THEN ${t}.version + 1 ELSE 1 END
+    upsert: `${insert}, version = CASE WHEN ${t}.expires_at > ? THEN ${t}.version + 1 ELSE 1 END
       RETURNING version`,
     /**
      * (namespace, key, data, expiresAt, userId, now): `ifVersion: 0`. Inserts, or replaces an
      * expired row; a live row is left alone and `changes` is 0.
      */
-    insertIfAbsent: `INSERT INTO ${t} ${columns} VALUES (?, ?, ?, ?, ?, 1)
-      ON CONFLICT (namespace, key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
-        user_id = excluded.user_id, version = 1
-      WHERE ${t}.expires_at <= ?`,
+    insertIfAbsent: `${insert}, version = 1 WHERE ${t}.expires_at <= ?`,
     /** (data, expiresAt, userId, namespace, key, ifVersion, now) → the new version, or no row. */
     compareAndSet: `UPDATE ${t} SET data = ?, expires_at = ?, user_id = ?, version = version + 1
       WHERE namespace = ? AND key = ? AND version = ? AND expires_at > ? RETURNING version`,
@@ -61,10 +62,10 @@ export function sessionSql(table: string) {
     deleteIfVersion: `DELETE FROM ${t} WHERE namespace = ? AND key = ? AND version = ? AND expires_at > ?`,
     /** (namespace, key, now): whether a live row exists. */
     liveExists: `SELECT 1 FROM ${t} WHERE namespace = ? AND key = ? AND expires_at > ?`,
+    /** (namespace, key, now): delete the row only if it has expired. */
+    deleteExpired: `DELETE FROM ${t} WHERE namespace = ? AND key = ? AND expires_at <= ?`,
     /** (namespace, key) → the removed row's expires_at, live or not. */
     deleteKey: `DELETE FROM ${t} WHERE namespace = ? AND key = ? RETURNING expires_at`,
-    /** (namespace, key, now): delete only a live row (touch to a past expiry). */
-    deleteLive: `DELETE FROM ${t} WHERE namespace = ? AND key = ? AND expires_at > ?`,
     /** (expiresAt, namespace, key, now): move the expiry of a live row. */
     touch: `UPDATE ${t} SET expires_at = ? WHERE namespace = ? AND key = ? AND expires_at > ?`,
     /**
@@ -72,14 +73,11 @@ export function sessionSql(table: string) {
      * user index: without statistics it would otherwise pick the expiry index and scan every
      * live session of the namespace.
      */
-    listByUser: `SELECT key, data, expires_at, user_id, version FROM ${t}
-      WHERE namespace = ? AND user_id = ? AND +expires_at > ?`,
+    listByUser: `SELECT key, ${ROW} FROM ${t} WHERE namespace = ? AND user_id = ? AND +expires_at > ?`,
     /** (namespace, now) → every live row of the namespace: a range of the expiry index. */
-    list: `SELECT key, data, expires_at, user_id, version FROM ${t} WHERE namespace = ? AND expires_at > ?`,
-    /** (namespace, userId) → expires_at of every removed row. */
-    deleteByUser: `DELETE FROM ${t} WHERE namespace = ? AND user_id = ? RETURNING expires_at`,
-    /** (namespace, userId, exceptKey) → expires_at of every removed row. */
-    deleteByUserExcept: `DELETE FROM ${t} WHERE namespace = ? AND user_id = ? AND key <> ? RETURNING expires_at`,
+    list: `SELECT key, ${ROW} FROM ${t} WHERE namespace = ? AND expires_at > ?`,
+    /** (namespace, userId, exceptKey) → expires_at of every removed row (`exceptKey` may be null). */
+    deleteByUser: `DELETE FROM ${t} WHERE namespace = ? AND user_id = ? AND key IS NOT ? RETURNING expires_at`,
     /** (namespace) */
     clear: `DELETE FROM ${t} WHERE namespace = ?`,
     /**
@@ -91,51 +89,35 @@ export function sessionSql(table: string) {
   } as const;
 }
 
-/** The store's prepared statements. */
+type Key = [namespace: string, key: string];
+type Write = [...Key, data: string, expiresAt: number, userId: string | undefined, now: number];
+
+/** The store's prepared statements (see {@link sessionSql} for each one's parameters). */
 export interface SessionStatements {
-  get: Statement<[string, string, number], SessionRow>;
-  upsert: Statement<[string, string, string, number, string | null, number], number>;
-  insertIfAbsent: Statement<[string, string, string, number, string | null, number]>;
-  compareAndSet: Statement<[string, number, string | null, string, string, number, number], number>;
-  deleteIfVersion: Statement<[string, string, number, number]>;
-  liveExists: Statement<[string, string, number], number>;
-  deleteKey: Statement<[string, string], number>;
-  deleteLive: Statement<[string, string, number]>;
-  touch: Statement<[number, string, string, number]>;
+  get: Statement<[...Key, number], SessionRow>;
+  upsert: Statement<Write, number>;
+  insertIfAbsent: Statement<Write>;
+  compareAndSet: Statement<[string, number, string | undefined, ...Key, number, number], number>;
+  deleteIfVersion: Statement<[...Key, number, number]>;
+  liveExists: Statement<[...Key, number], number>;
+  deleteExpired: Statement<[...Key, number]>;
+  deleteKey: Statement<Key, number>;
+  touch: Statement<[number, ...Key, number]>;
   listByUser: Statement<[string, string, number], KeyedSessionRow>;
   list: Statement<[string, number], KeyedSessionRow>;
-  deleteByUser: Statement<[string, string], number>;
-  deleteByUserExcept: Statement<[string, string, string], number>;
+  deleteByUser: Statement<[string, string, string | null], number>;
   clear: Statement<[string]>;
   pruneBatch: Statement<[string, number, number]>;
 }
 
-/** Prepare every statement once; the table must exist. */
+// The statements that yield one value per row (a version, an expiry): prepared with `.pluck()`.
+const PLUCKED = new Set(['upsert', 'compareAndSet', 'liveExists', 'deleteKey', 'deleteByUser']);
+
+/** Prepare every statement of {@link sessionSql} once; the table must exist. */
 export function prepareStatements(db: Database, table: string): SessionStatements {
-  const sql = sessionSql(table);
-  return {
-    get: db.prepare(sql.get),
-    upsert: db
-      .prepare<[string, string, string, number, string | null, number], number>(sql.upsert)
-      .pluck(),
-    insertIfAbsent: db.prepare(sql.insertIfAbsent),
-    compareAndSet: db
-      .prepare<[string, number, string | null, string, string, number, number], number>(
-        sql.compareAndSet,
-      )
-      .pluck(),
-    deleteIfVersion: db.prepare(sql.deleteIfVersion),
-    liveExists: db.prepare<[string, string, number], number>(sql.liveExists).pluck(),
-    deleteKey: db.prepare<[string, string], number>(sql.deleteKey).pluck(),
-    deleteLive: db.prepare(sql.deleteLive),
-    touch: db.prepare(sql.touch),
-    listByUser: db.prepare(sql.listByUser),
-    list: db.prepare(sql.list),
-    deleteByUser: db.prepare<[string, string], number>(sql.deleteByUser).pluck(),
-    deleteByUserExcept: db
-      .prepare<[string, string, string], number>(sql.deleteByUserExcept)
-      .pluck(),
-    clear: db.prepare(sql.clear),
-    pruneBatch: db.prepare(sql.pruneBatch),
-  };
+  const prepared = Object.entries(sessionSql(table)).map(([name, text]) => {
+    const statement = db.prepare(text);
+    return [name, PLUCKED.has(name) ? statement.pluck() : statement];
+  });
+  return Object.fromEntries(prepared) as SessionStatements;
 }

@@ -61,6 +61,7 @@ async function timed<T>(promise: Promise<T>, start: number) {
 
 function expectUnavailableFromLock(error: unknown): void {
   expect(isSessionError(error, 'UNAVAILABLE'), String(error)).toBe(true);
+  expect((error as Error).message).toMatch(/another connection held the database lock/);
   const cause = (error as Error).cause as { code?: string } | undefined;
   expect(cause?.code).toMatch(/^SQLITE_(BUSY|LOCKED)/);
 }
@@ -102,6 +103,9 @@ describe('another process holds the write lock for 3 s (WAL)', SCHEDULING_RETRIE
       expect(value.reads.length).toBeGreaterThan(10);
       expect(value.reads.every((data) => JSON.stringify(data) === '{"n":1}')).toBe(true);
       expect(value.after.version).toBe(1);
+      // No late write: an operation the caller was told failed never ran after the release.
+      for (let i = 0; i < 40; i++) expect(await store.get(`k${i}`)).toBeUndefined();
+      expect((await store.get('existing'))?.data).toEqual({ n: 1 });
       expect(maxDelayMs, 'longest event-loop delay (ms)').toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
     } finally {
       await store.close();

@@ -121,6 +121,18 @@ describe('the connection', () => {
     }
   });
 
+  test('a connection passed in and closed by its owner fails UNAVAILABLE, not a raw TypeError', async () => {
+    const db = new Database(':memory:');
+    const store = new SqliteStore({ database: db });
+    await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000 });
+    db.close();
+    await expect(store.get('k')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      cause: expect.any(TypeError),
+    });
+    await store.close();
+  });
+
   test('two tables in one file are separate stores', async () => {
     const a = new SqliteStore({ database: temp.file, table: 'app_a' });
     const b = new SqliteStore({ database: temp.file, table: 'app_b' });

@@ -1,6 +1,6 @@
 // Physical removal: prune() deletes only this namespace's expired rows; the interval runs it
-// in the background, never keeps the process alive, stops on close(), and reports failures
-// as process warnings instead of unhandled rejections.
+// in the background, never keeps the process alive, stops on close(), and reports failures to
+// onBackgroundError (by default a process warning), never as unhandled rejections.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -55,14 +55,30 @@ describe('prune', () => {
     db.close();
   });
 
-  test('a failing background prune becomes a process warning, not an unhandled rejection', async () => {
+  test('a failing background prune reaches onBackgroundError, classified, with its cause', async () => {
+    const db = new Database(':memory:');
+    let report: (error: Error) => void = () => {};
+    const reported = new Promise<Error>((resolve) => {
+      report = resolve;
+    });
+    const store = new SqliteStore({ database: db, pruneInterval: 20, onBackgroundError: report });
+    db.exec('DROP TABLE sessions');
+    const error = await reported;
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', source: '@sessions/sqlite' });
+    expect(error.message).toMatch(/prune/);
+    expect(error.cause).toMatchObject({ code: 'SQLITE_ERROR' });
+    await store.close();
+    db.close();
+  });
+
+  test('by default, a failing background prune becomes a process warning, not an unhandled rejection', async () => {
     const db = new Database(':memory:');
     const store = new SqliteStore({ database: db, pruneInterval: 20 });
     const warning = new Promise<Error>((resolve) => process.once('warning', resolve));
     db.exec('DROP TABLE sessions');
     const reported = await warning;
-    expect(reported).toMatchObject({ code: 'UNAVAILABLE', source: '@sessions/sqlite' });
-    expect(reported.message).toMatch(/prune/);
+    expect(reported).toMatchObject({ code: 'SESSIONS_BACKGROUND_ERROR' });
+    expect(reported.message).toMatch(/@sessions\/sqlite.*prune failed/);
     await store.close();
     db.close();
   });

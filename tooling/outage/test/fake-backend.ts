@@ -7,12 +7,12 @@
 import {
   type DeleteByUserOptions,
   MemoryStore,
+  SessionError,
   type SessionRecord,
   type SessionStore,
   type SetOptions,
   type SetResult,
   type StoredSession,
-  toSessionError,
   UnavailableError,
 } from '@sessions/core';
 import type { FaultTarget } from '../src/index.js';
@@ -112,7 +112,9 @@ export class HonestStore implements SessionStore {
       }
     };
     return bounded(attempt(), this.boundMs, operation).catch((err: unknown) => {
-      throw toSessionError(err, SOURCE, operation);
+      // Like a real store: typed errors pass, any failure of the "server" is an outage.
+      if (err instanceof SessionError) throw err;
+      throw new UnavailableError(SOURCE, `${operation} failed: ${String(err)}`, { cause: err });
     });
   }
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, MemoryStore, type SessionData, type SessionStore } from '@sessions/core';
 import { DynamoDBStore } from '@sessions/dynamodb';
-import { MongoStore } from '@sessions/mongodb';
+import { MongoDBStore } from '@sessions/mongodb';
 import { RedisStore } from '@sessions/redis';
 import { SqliteStore } from '@sessions/sqlite';
 import { DYNAMODB_LOCAL_CREDENTIALS } from '@sessions/test-services/dynamodb';
@@ -73,7 +73,7 @@ export function testStoreKinds(): TestStoreKind[] {
       available: mongoUrl !== undefined,
       create: async (o = {}) => {
         const server = await detectMongoServer(mongoUrl as string);
-        return new MongoStore<SessionData>({
+        return new MongoDBStore<SessionData>({
           url: mongoUrl,
           dbName: 'sessions_adapter_tests',
           expiryMode: server.expiryMode,

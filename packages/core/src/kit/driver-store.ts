@@ -251,6 +251,9 @@ export class DriverStore<D = SessionData, Driver extends StoreDriver = StoreDriv
     if (this.#closed) return;
     this.#closed = true;
     this.#scheduler?.stop();
+    // Closing needs no preparation: a store whose prepare never succeeded (its backend was
+    // down) must not start one now, and wait for it, just to close.
+    this.#prepared = true;
     await this.#run('close', this.settings.clock(), (op) => this.driver.close(op), identity);
   }
 

@@ -41,6 +41,21 @@ describe('prepare', () => {
     expect(isSessionError(await rejection(store.get('a')), 'UNAVAILABLE')).toBe(true);
   });
 
+  test('close() does not prepare: a store whose preparation never succeeded closes at once', async () => {
+    let runs = 0;
+    const driver = scriptedDriver({
+      prepare: () => {
+        runs++;
+        return never();
+      },
+    });
+    const store = storeOn(driver, { operationTimeout: 30 });
+    expect(isSessionError(await rejection(store.get('a')), 'UNAVAILABLE')).toBe(true);
+    await store.close();
+    expect(runs).toBe(1);
+    expect(driver.calls).toContain('close');
+  });
+
   test('with autoPrepare: false, only when the store asks (an ensureIndexes())', async () => {
     let runs = 0;
     const store = storeOn(

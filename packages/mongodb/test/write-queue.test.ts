@@ -1,0 +1,108 @@
+// The FerretDB write queue is on only where it is needed: detected from the server's buildInfo
+// (FerretDB reports its own version there), or decided by `serializeWrites`. Only FerretDB runs
+// here, so the MongoDB side is proven by the reply MongoDB sends and by `serializeWrites: false`.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { randomToken } from '@sessions/conformance';
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isFerretDb, processWriteQueue } from '../src/ferretdb.js';
+import { MongoDBStore, type MongoDBStoreOptions } from '../src/index.js';
+import { mongoUrl, serverInfo, TEST_DB, testClient } from './support.js';
+
+test('buildInfo: FerretDB is recognised by its ferretdbVersion, MongoDB is not FerretDB', () => {
+  // The fields a MongoDB 7.0 `buildInfo` reply carries (there is no ferretdbVersion among them).
+  const mongodb = {
+    version: '7.0.14',
+    gitVersion: 'ce59cfc6a3c5e5c067dca0d30697edd68d4f5188',
+    modules: [],
+    allocator: 'tcmalloc',
+    versionArray: [7, 0, 14, 0],
+    bits: 64,
+    maxBsonObjectSize: 16777216,
+    ok: 1,
+  };
+  expect(isFerretDb(mongodb)).toBe(false);
+  expect(isFerretDb({ ...mongodb, version: '7.0.42', ferretdbVersion: 'v1.24.2' })).toBe(true);
+  expect(isFerretDb({ ...mongodb, ferretdbVersion: { major: 1 } })).toBe(false);
+});
+
+describe.skipIf(!mongoUrl)('the write queue on the test server', () => {
+  let client: MongoClient;
+  beforeAll(() => {
+    client = testClient(mongoUrl, { monitorCommands: true });
+  });
+  afterAll(() => client?.close());
+
+  const storeWith = (options: Partial<MongoDBStoreOptions<unknown>>) =>
+    new MongoDBStore<unknown>({
+      client,
+      dbName: TEST_DB,
+      collection: 'write_queue',
+      namespace: `ns_${randomToken(8)}`,
+      expiryMode: serverInfo?.expiryMode ?? 'prune',
+      ...options,
+    });
+
+  /**
+   * Write one session 10 times at once; resolves to whether the writes went through the queue
+   * (seen while they run: the queue holds a document only while it has writes) and how many
+   * `buildInfo` commands were sent.
+   */
+  async function burst(store: MongoDBStore<unknown>): Promise<{ queued: boolean; asked: number }> {
+    let asked = 0;
+    const count = (event: CommandStartedEvent) => {
+      if (event.commandName === 'buildInfo') asked++;
+    };
+    client.on('commandStarted', count);
+    let queued = false;
+    let done = false;
+    const writes = Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        store.set('k', { data: { n }, expiresAt: Date.now() + 60_000 }),
+      ),
+    ).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      if (processWriteQueue.size > 0) queued = true;
+      await nextTurn();
+    }
+    await writes;
+    client.off('commandStarted', count);
+    expect(processWriteQueue.size).toBe(0);
+    return { queued, asked };
+  }
+
+  test("'auto' asks the server once, and queues writes on FerretDB only", async () => {
+    const store = storeWith({ autoIndex: false });
+    const first = await burst(store);
+    expect(first).toEqual({ queued: serverInfo?.kind === 'ferretdb', asked: 1 });
+    // Asked once, remembered: the next writes do not ask again.
+    expect((await burst(store)).asked).toBe(0);
+    await store.close();
+  });
+
+  test("'auto' with autoIndex asks while preparing, before the first write", async () => {
+    const store = storeWith({});
+    expect(await burst(store)).toEqual({ queued: serverInfo?.kind === 'ferretdb', asked: 1 });
+    await store.close();
+  });
+
+  test('serializeWrites: false never queues (what a real MongoDB gets), and does not ask', async () => {
+    const store = storeWith({ serializeWrites: false });
+    expect(await burst(store)).toEqual({ queued: false, asked: 0 });
+    // (Versions are not checked: unqueued racing writes are what FerretDB gets wrong.)
+    expect((await store.get('k'))?.data).toMatchObject({ n: expect.any(Number) });
+    await store.close();
+  });
+
+  test('serializeWrites: true queues without asking', async () => {
+    const store = storeWith({ serializeWrites: true });
+    expect(await burst(store)).toEqual({ queued: true, asked: 0 });
+    await store.close();
+  });
+
+  test('serializeWrites is checked with the other options', () => {
+    expect(() => storeWith({ serializeWrites: 'yes' as never })).toThrow(/serializeWrites/);
+  });
+});
