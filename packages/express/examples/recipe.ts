@@ -1,5 +1,5 @@
 import type { SessionStore } from '@sessions/core';
-import { SessionsStore } from '@sessions/express';
+import { ExpressSessionStore } from '@sessions/express';
 import express from 'express';
 import session from 'express-session';
 
@@ -16,7 +16,7 @@ export function createApp(store: SessionStore): express.Express {
   app.use(express.urlencoded({ extended: false }));
   app.use(
     session({
-      store: new SessionsStore({ store }), // the one line that replaces connect-redis & co.
+      store: new ExpressSessionStore({ store }), // the one line that replaces connect-redis & co.
       secret: process.env.SESSION_SECRET ?? 'change me',
       resave: false,
       saveUninitialized: false,

@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export { SessionsStore } from './express-store.js';
+export { ExpressSessionStore } from './express-store.js';
 export type { ExpressStoreOptions } from './options.js';

@@ -2,7 +2,8 @@
 import { isSessionError, type SessionStore } from '@sessions/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
-import { SessionsStore } from '../src/index.js';
+import { afterEach } from 'vitest';
+import { ExpressSessionStore } from '../src/index.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -14,7 +15,7 @@ declare module 'express-session' {
 
 export interface TestApp {
   app: express.Express;
-  adapter: SessionsStore;
+  adapter: ExpressSessionStore;
   /** Resolve to let a request parked at /slow-increment finish. */
   release(): void;
   /** Resolves when a request has parked at /slow-increment. */
@@ -25,7 +26,7 @@ export function buildApp(
   store: SessionStore,
   options: { rolling?: boolean; maxAge?: number } = {},
 ): TestApp {
-  const adapter = new SessionsStore({ store });
+  const adapter = new ExpressSessionStore({ store });
   const app = express();
   let release!: () => void;
   let onParked!: () => void;
@@ -116,4 +117,17 @@ export function sidFromCookie(setCookie: string | string[] | undefined): string 
   if (!header) throw new Error('no connect.sid cookie');
   const value = decodeURIComponent(header.slice('connect.sid='.length).split(';')[0] ?? '');
   return value.slice(2, value.lastIndexOf('.'));
+}
+
+/** A store factory whose stores are closed after each test. */
+export function closedAfterEach<O>(makeStore: (options?: O) => Promise<SessionStore>) {
+  const opened: SessionStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+  return async (options?: O) => {
+    const store = await makeStore(options);
+    opened.push(store);
+    return store;
+  };
 }

@@ -2,21 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { richCodec, type SessionStore } from '@sessions/core';
 import request from 'supertest';
-import { afterEach, expect, test } from 'vitest';
-import { buildApp, sidFromCookie } from './app.js';
+import { expect, test } from 'vitest';
+import { buildApp, closedAfterEach, sidFromCookie } from './app.js';
 
 export type MakeStore = (options?: { codec?: typeof richCodec }) => Promise<SessionStore>;
 
 export function expressScenarios(makeStore: MakeStore): void {
-  const opened: SessionStore[] = [];
-  const open: MakeStore = async (options) => {
-    const store = await makeStore(options);
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((s) => s.close()));
-  });
+  const open = closedAfterEach(makeStore);
 
   test('login, then the session is found again on the next request', async () => {
     const { app } = buildApp(await open());

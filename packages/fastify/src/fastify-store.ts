@@ -1,38 +1,59 @@
 /**
- * A store for `@fastify/session` over any `@sessions` store, with compare-and-set on save so
- * that a session destroyed or changed by another request is never silently overwritten.
+ * A store for `@fastify/session` over any `@sessions` store: @fastify/session's store
+ * protocol on top of the adapter kit, which does the rest.
  */
-import { createHash } from 'node:crypto';
-import {
-  isSessionError,
-  type SessionData,
-  type SessionRecord,
-  type SessionStore,
-} from '@sessions/core';
+import type { SessionData } from '@sessions/core';
+import { type NodeCallback, SessionBridge, settle } from '@sessions/core/adapter';
 import type { FastifyStoreOptions } from './options.js';
 
-type Callback = (err?: unknown) => void;
-/** @fastify/session's own callback types name its `Session` interface, which users augment. */
+const SOURCE = '@sessions/fastify';
+
+/**
+ * @fastify/session's callback types name its `Session` interface, which users augment.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the session type is the user's augmented interface
 type SessionCallback = (err: unknown, session?: any) => void;
 
 /**
- * The session field that carries the loaded version from `get` to `set`. @fastify/session
- * rebuilds each request's Session by copying the fields `get` returned, so only an ordinary
- * field survives; it is never written into the stored data.
+ * Marks the cookie of a session `get` returned with the object `get` returned.
+ *
+ * @fastify/session rebuilds each request's Session from what `get` returned: it copies the
+ * enumerable fields (so a version field would become session data, copied by
+ * `regenerate(Object.keys(session))` and changing the session's hash), and it keeps a spread
+ * copy of the returned cookie as the Session's cookie options, symbols included. A symbol
+ * there is how `set` finds what a Session was loaded from, with nothing visible to the app.
+ * (The scenarios "a slow request that finishes after logout" and "[17.7]" fail if a
+ * @fastify/session release stops keeping that copy: saves would quietly become upserts.)
  */
-export const VERSION_FIELD = '__sessionsVersion';
-const DAY = 24 * 60 * 60 * 1000;
+const RESTORED_FROM = Symbol('sessions.restoredFrom');
+
+/** The object `get` returned that `session` was rebuilt from, if it was. */
+function restoredFrom(session: object): object | undefined {
+  const fields = session as Record<symbol, unknown>;
+  for (const name of Object.getOwnPropertySymbols(session)) {
+    const value = fields[name];
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, RESTORED_FROM)) {
+      return (value as Record<symbol, object>)[RESTORED_FROM];
+    }
+  }
+  return undefined;
+}
 
 /**
  * A `@fastify/session` store backed by any `@sessions` store.
  *
- * - `cookie.expires` maps exactly (to the millisecond) to `expiresAt`; a session without cookie
- *   expiry gets `defaultTtl` (24 h).
- * - Saves are compare-and-set against the version the request loaded: a session another request
- *   destroyed is never brought back, and one another request changed is never silently
- *   overwritten — the save fails with a `ConflictError` (`code: 'CONFLICT'`), which
- *   @fastify/session reports before the response is sent.
+ * - Saves of a session this process loaded are a compare-and-set against the version loaded:
+ *   a session another request destroyed is never brought back, and one another request
+ *   changed is never silently overwritten. The save fails with a `ConflictError`
+ *   (`code: 'CONFLICT'`), which @fastify/session reports before the response is sent. Saves
+ *   of any other session (a new or regenerated one) are upserts.
+ * - The version travels out of sight: nothing is added to the session's fields, so
+ *   `regenerate(Object.keys(session))` copies no version and a just-regenerated session is
+ *   not "modified" (one write, as upstream).
+ * - `cookie.expires` maps exactly (to the ms) to the record's `expiresAt`; a session without
+ *   cookie expiry gets `defaultTtl` (24 h).
+ * - A stored record @fastify/session could not rebuild (tampered data) is an error for that
+ *   request (`CORRUPT`), never a crash; callbacks never run inside a promise chain.
  * - Session IDs are stored hashed (SHA-256) by default.
  *
  * @example
@@ -55,92 +76,41 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export class FastifySessionStore {
   /** The wrapped `@sessions` store. */
-  readonly store: SessionStore<SessionData>;
-  readonly #defaultTtl: number;
-  readonly #userId: (s: Record<string, unknown>) => unknown;
-  readonly #hashIds: boolean;
-  readonly #clock: () => number;
+  readonly store: FastifyStoreOptions['store'];
+  readonly #bridge: SessionBridge<Record<string, unknown>>;
 
   constructor(options: FastifyStoreOptions) {
-    this.store = options.store;
-    this.#defaultTtl = options.defaultTtl ?? DAY;
-    const field = options.userId ?? 'userId';
-    this.#userId = typeof field === 'function' ? field : (s) => s[field];
-    this.#hashIds = options.hashIds ?? true;
-    this.#clock = options.clock ?? Date.now;
+    this.#bridge = new SessionBridge(options, SOURCE);
+    this.store = this.#bridge.store;
   }
 
-  /** The store key for a session ID. */
+  /** The store key for a session ID: its SHA-256 (or the ID itself with `hashIds: false`). */
   keyOf(sessionId: string): string {
-    return this.#hashIds ? createHash('sha256').update(sessionId).digest('hex') : sessionId;
+    return this.#bridge.keyOf(sessionId);
   }
 
   /** @fastify/session's `get`: the stored session, or `null`. */
   get(sessionId: string, callback: SessionCallback): void {
-    this.#get(sessionId).then(
-      (value) => callback(null, value),
-      (err) => callback(err),
-    );
+    settle(this.#load(sessionId), callback);
   }
 
-  /** @fastify/session's `set`: a compare-and-set against the version this request loaded. */
-  set(sessionId: string, session: object, callback: Callback): void {
-    this.#set(sessionId, session as Record<string, unknown>).then(
-      () => callback(),
-      (err) => callback(err),
-    );
+  /** @fastify/session's `set`: compare-and-set if loaded here under this ID, else an upsert. */
+  set(sessionId: string, session: object, callback: NodeCallback): void {
+    const from = restoredFrom(session);
+    if (from) this.#bridge.loaded.adopt(from, session);
+    settle(this.#bridge.save(sessionId, session as Record<string, unknown>), callback);
   }
 
-  /** @fastify/session's `destroy`. */
-  destroy(sessionId: string, callback: Callback): void {
-    this.store.delete(this.keyOf(sessionId)).then(
-      () => callback(),
-      (err) => callback(err),
-    );
+  /** @fastify/session's `destroy`; a missing session is no error. */
+  destroy(sessionId: string, callback: NodeCallback): void {
+    settle(this.#bridge.destroy(sessionId), callback);
   }
 
-  async #get(sessionId: string): Promise<Record<string, unknown> | null> {
-    let record: SessionRecord<SessionData> | undefined;
-    try {
-      record = await this.store.get(this.keyOf(sessionId));
-    } catch (err) {
-      // An ID the store cannot even hold (only possible with hashIds: false) is a miss.
-      if (isSessionError(err, 'INVALID_KEY')) return null;
-      throw err;
-    }
-    if (!record) return null;
-    return { ...record.data, [VERSION_FIELD]: record.version ?? 0 };
+  async #load(sessionId: string): Promise<SessionData | null> {
+    const session = await this.#bridge.load(sessionId);
+    if (!session) return null;
+    // A copy: the stored cookie object is the store's, whatever the store keeps of it.
+    session.cookie = { ...(session.cookie as object | undefined), [RESTORED_FROM]: session };
+    return session;
   }
-
-  async #set(sessionId: string, session: Record<string, unknown>): Promise<void> {
-    const data: SessionData = {};
-    for (const [key, value] of Object.entries(session)) {
-      if (key === VERSION_FIELD) continue;
-      data[key] = key === 'cookie' ? cookieJson(value) : value;
-    }
-    const record: SessionRecord<SessionData> = { data, expiresAt: this.#expiresAt(session) };
-    const owner = this.#userId(session);
-    if (typeof owner === 'string' && owner.length > 0) record.userId = owner;
-    // A session without a loaded version is new: it must not exist yet.
-    const loaded = session[VERSION_FIELD];
-    const ifVersion = typeof loaded === 'number' ? loaded : 0;
-    const { version } = await this.store.set(this.keyOf(sessionId), record, { ifVersion });
-    // @fastify/session hashes the session after this callback: the new version is part of it.
-    session[VERSION_FIELD] = version;
-  }
-
-  #expiresAt(session: Record<string, unknown>): number {
-    const cookie = session.cookie as { expires?: Date | string | null } | undefined;
-    if (cookie?.expires) {
-      const at = new Date(cookie.expires).getTime();
-      if (Number.isFinite(at)) return at;
-    }
-    return this.#clock() + this.#defaultTtl;
-  }
-}
-
-/** @fastify/session's Cookie is a class instance; store what its toJSON says. */
-function cookieJson(cookie: unknown): unknown {
-  const toJSON = (cookie as { toJSON?: () => unknown } | null)?.toJSON;
-  return typeof toJSON === 'function' ? toJSON.call(cookie) : cookie;
 }

@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export { FastifySessionStore, VERSION_FIELD } from './fastify-store.js';
+export { FastifySessionStore } from './fastify-store.js';
 export type { FastifyStoreOptions } from './options.js';

@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import { isSessionError, type SessionStore } from '@sessions/core';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach } from 'vitest';
 import { FastifySessionStore } from '../src/index.js';
 
 declare module 'fastify' {
@@ -72,6 +73,14 @@ export async function buildApp(
     isDate: req.session.seen instanceof Date,
     time: new Date(req.session.seen ?? 0).getTime(),
   }));
+  app.post('/regenerate', async (req) => {
+    await req.session.regenerate();
+    return { ok: true };
+  });
+  app.post('/regenerate-keeping-all', async (req) => {
+    await req.session.regenerate(Object.keys(req.session));
+    return { keys: Object.keys(req.session) };
+  });
   app.post('/logout', async (req) => {
     await req.session.destroy();
     return { ok: true };
@@ -97,4 +106,24 @@ export function sessionCookie(res: { cookies: Array<{ name: string; value: strin
 export function sidOf(cookie: string): string {
   const value = decodeURIComponent(cookie.slice('sessionId='.length));
   return value.slice(0, value.lastIndexOf('.'));
+}
+
+/** Stores and apps for one test, each closed after it (apps first). */
+export function closedAfterEach<O>(makeStore: (options?: O) => Promise<SessionStore>) {
+  const opened: Array<{ close(): Promise<unknown> }> = [];
+  afterEach(async () => {
+    for (const item of opened.splice(0).reverse()) await item.close();
+  });
+  return {
+    open: async (options?: O) => {
+      const store = await makeStore(options);
+      opened.push(store);
+      return store;
+    },
+    app: async (store: SessionStore, options?: { rolling?: boolean }) => {
+      const built = await buildApp(store, options);
+      opened.push(built.app);
+      return built;
+    },
+  };
 }

@@ -1,26 +1,13 @@
 // The adapter's behaviour, run against every store.
 import { randomUUID } from 'node:crypto';
 import { richCodec, type SessionStore } from '@sessions/core';
-import { afterEach, expect, test } from 'vitest';
-import { buildApp, sessionCookie, sidOf } from './app.js';
+import { expect, test } from 'vitest';
+import { closedAfterEach, sessionCookie, sidOf } from './app.js';
 
 export type MakeStore = (options?: { codec?: typeof richCodec }) => Promise<SessionStore>;
 
 export function fastifyScenarios(makeStore: MakeStore): void {
-  const opened: Array<{ close(): Promise<unknown> }> = [];
-  const open: MakeStore = async (options) => {
-    const store = await makeStore(options);
-    opened.push(store);
-    return store;
-  };
-  const app = async (store: SessionStore, options?: { rolling?: boolean }) => {
-    const built = await buildApp(store, options);
-    opened.push(built.app);
-    return built;
-  };
-  afterEach(async () => {
-    for (const item of opened.splice(0).reverse()) await item.close();
-  });
+  const { open, app } = closedAfterEach(makeStore);
 
   test('login, then the session is found again on the next request', async () => {
     const { app: server } = await app(await open());

@@ -1,10 +1,12 @@
 // The adapter's scenarios on every built-in store, each on its real test server.
 import { testStoreKinds } from '@sessions/test-stores';
 import { describe } from 'vitest';
+import { dropInScenarios } from './drop-in.js';
 import { fastifyScenarios } from './scenarios.js';
 
 for (const kind of testStoreKinds()) {
   describe.skipIf(!kind.available)(`@fastify/session over ${kind.name}`, () => {
     fastifyScenarios((options) => kind.create(options));
+    dropInScenarios(() => kind.create());
   });
 }

@@ -11,7 +11,7 @@ export function createApp(store: SessionStore): Hono<SessionEnv<Shop>> {
   const app = new Hono<SessionEnv<Shop>>();
   app.use(
     sessionMiddleware<Shop>({
-      store, // SqliteStore, RedisStore, MongoStore, DynamoDBStore, MemoryStore...
+      store, // SqliteStore, RedisStore, MongoDBStore, DynamoDBStore, MemoryStore...
       idleTimeout: 30 * 60_000,
       initialData: () => ({ cart: [] }),
     }),
