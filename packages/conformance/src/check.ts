@@ -42,7 +42,7 @@ export interface CheckContext {
 export interface Check {
   /** Stable id, `<concern>/<name>`, e.g. `cas/race-one-winner`. */
   readonly id: string;
-  /** The concern (one file under `src/checks/`), used to group checks. */
+  /** The concern (one file under `src/checks/`, or `manager`), used to group checks. */
   readonly concern: string;
   /** The contract rule this check enforces. */
   readonly rule: RuleId;
@@ -50,7 +50,10 @@ export interface Check {
   readonly title: string;
   /** Only run where this holds (a declared capability), e.g. native-expiry checks. */
   readonly applies?: (capabilities: StoreCapabilities) => boolean;
-  /** Upper bound for the check in ms (default 20 000), before the backend's index lag. */
+  /**
+   * Upper bound for the check in ms (default 20 000; 60 000 for manager checks), before the
+   * backend's index lag.
+   */
   readonly timeoutMs?: number;
   /** Resolve if the store keeps the rule; throw (an assertion) if not. */
   run(context: CheckContext): Promise<void>;

@@ -1,9 +1,11 @@
 /**
- * The rules of the store contract. docs/contract.md explains each one in prose and lists the
- * checks that enforce it; every check names the rule it enforces.
+ * The rules the suite enforces, each with a stable id that every check names. The store
+ * contract's rules are explained in docs/contract.md; the session manager's (`MANAGER-*`,
+ * proved on every store through `createSessionManager`) in this package's README and in
+ * docs/security.md.
  */
 
-/** Every rule of the contract, by id, with a one-line statement. */
+/** Every rule, by id, with a one-line statement. */
 export const RULES = {
   CRUD: 'get, set and delete do what they say',
   'TTL-1': 'a record is live iff now < expiresAt; at now == expiresAt it is expired',
@@ -30,6 +32,13 @@ export const RULES = {
   'CORRUPT-2': 'decoding never pollutes a prototype',
   'LIFE-1': 'after close() every method rejects with CLOSED; close() twice is fine',
   'LIFE-2': 'clear() empties the namespace',
+  'MANAGER-1': 'a token the server never issued is never adopted, stored, or hashed into a key',
+  'MANAGER-2': 'regenerate moves the data to a new token and leaves the old token dead',
+  'MANAGER-3': 'an ended session stays ended: no save already on its way brings it back',
+  'MANAGER-4': 'concurrent saves of one session never lose an update: one wins, one conflicts',
+  'MANAGER-5': "a user's sessions are listed by handle, never token, and ended one or all at once",
+  'MANAGER-6': 'idle and absolute timeouts end a session exactly on time, whatever the touches',
+  'MANAGER-7': 'tokens are stored hashed: a copy of the backend holds no usable token',
 } as const;
 
 /** The id of a contract rule, e.g. `'TTL-3'`. */

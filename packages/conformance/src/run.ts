@@ -1,11 +1,12 @@
 /**
- * Running checks against a backend: each check gets a fresh clock and namespace, and every
- * store it opens is closed afterwards, pass or fail.
+ * Running checks against a backend: each check, store or manager, gets a fresh clock and
+ * namespace, and every store it opens is closed afterwards, pass or fail.
  */
 import type { SessionStore } from '@sessions/core';
 import type { Check, CheckContext, OpenOptions } from './check.js';
-import { allChecks } from './checks/index.js';
+import { storeChecks } from './checks/index.js';
 import { FakeClock } from './clock.js';
+import { createManagerChecks, type ManagerCheckOptions } from './manager-checks/index.js';
 import type { RuleId } from './rules.js';
 import type { StoreFactory, StoreFactoryContext } from './types.js';
 import { randomToken } from './util.js';
@@ -23,18 +24,36 @@ export interface CheckResult {
 /** Which checks to run: an id substring, an id pattern, or a predicate. */
 export type CheckFilter = string | RegExp | ((check: Check) => boolean);
 
-/** Options of {@link runChecks}. */
+/** Which checks run, and the settings of the session-manager checks. */
 export interface RunOptions {
   /** Run only the matching checks (default: all that apply to the backend). */
   filter?: CheckFilter;
+  /**
+   * Settings of the session-manager checks (concern `manager`): a smaller concurrency check for
+   * a slow backend, say `{ increments: 500, inFlight: 50 }`. `false` leaves them out, only for a
+   * store that is not meant to back the manager. Default: the full checks.
+   */
+  manager?: ManagerCheckOptions | false;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 
-/** The checks that apply to a backend with these capabilities, narrowed by `filter`. */
-export function selectChecks(factory: StoreFactory, filter?: CheckFilter): Check[] {
-  return allChecks.filter(
-    (check) => (check.applies?.(factory.capabilities) ?? true) && matches(check, filter),
+/**
+ * The checks that apply to a backend with these capabilities: the store checks, then the
+ * manager checks with `options.manager`'s settings, narrowed by `options.filter`.
+ *
+ * @example
+ * ```ts
+ * selectChecks(factory, { filter: 'ttl-' }).map((check) => check.id);
+ * ```
+ */
+export function selectChecks(factory: StoreFactory, options: RunOptions = {}): Check[] {
+  const pool =
+    options.manager === false
+      ? storeChecks
+      : [...storeChecks, ...createManagerChecks(options.manager)];
+  return pool.filter(
+    (check) => (check.applies?.(factory.capabilities) ?? true) && matches(check, options.filter),
   );
 }
 
@@ -44,7 +63,8 @@ export function checkTimeout(factory: StoreFactory, check: Check): number {
 }
 
 /**
- * Run every applicable check against a backend, one after the other, and report each outcome.
+ * Run every applicable check (store and manager) against a backend, one after the other, and
+ * report each outcome.
  * Never throws for a failing check; use it to build your own reporting, or to prove that a
  * broken store is caught.
  *
@@ -65,7 +85,7 @@ export async function runChecks(
   options: RunOptions = {},
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const check of selectChecks(factory, options.filter)) {
+  for (const check of selectChecks(factory, options)) {
     results.push(await executeCheck(factory, check));
   }
   return results;

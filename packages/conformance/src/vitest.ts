@@ -1,30 +1,22 @@
 /**
  * `@sessions/conformance/vitest`: the suite as vitest tests, one per check, grouped by concern.
+ * ESM only, like vitest itself.
  */
 import { describe, test } from 'vitest';
 import type { Check } from './check.js';
-import type { ManagerCheckOptions } from './manager-checks/index.js';
-import { describeManager } from './manager-checks/vitest.js';
-import { type CheckFilter, checkTimeout, executeCheck, selectChecks } from './run.js';
+import { checkTimeout, executeCheck, type RunOptions, selectChecks } from './run.js';
 import type { StoreFactory } from './types.js';
 
-/** Options of {@link describeStore}. */
-export interface DescribeStoreOptions {
-  /** Register only the matching checks (an id substring, an id pattern, or a predicate). */
-  filter?: CheckFilter;
-  /**
-   * The session-manager checks, run on this store too (fixation, rotation, no lost updates,
-   * timeouts, hashing at rest). Settings for a slow backend, or `false` to leave them out
-   * (only for a store that is not meant to back the manager).
-   */
-  manager?: ManagerCheckOptions | false;
-}
-
-export { describeManager };
+/**
+ * Options of {@link describeStore}: which checks to register (`filter`), and the settings of
+ * the session-manager checks (`manager`), as for `runChecks`.
+ */
+export type DescribeStoreOptions = RunOptions;
 
 /**
- * Register every check that applies to the backend as a vitest test named `[rule] title`,
- * grouped by concern. Call it at the top level of a test file.
+ * Register every check that applies to the backend, the session-manager checks included, as a
+ * vitest test named `[rule] title`, grouped by concern. Call it once per backend, at the top
+ * level of a test file: it is the whole suite (there is nothing else to call).
  *
  * @example
  * ```ts
@@ -34,20 +26,21 @@ export { describeManager };
  * import { memoryRaw } from '@sessions/conformance';
  *
  * const backend = new MemoryBackend();
- * describeStore({
- *   name: 'memory',
- *   capabilities: { nativeExpiry: 'none' },
- *   create: ({ namespace, clock, codec }) => new MemoryStore({ backend, namespace, clock, codec }),
- *   raw: (_store, { namespace }) => memoryRaw(backend, namespace),
- * });
+ * describeStore(
+ *   {
+ *     name: 'memory',
+ *     capabilities: { nativeExpiry: 'none' },
+ *     create: ({ namespace, clock, codec }) => new MemoryStore({ backend, namespace, clock, codec }),
+ *     raw: (_store, { namespace }) => memoryRaw(backend, namespace),
+ *   },
+ *   // Optional: a smaller manager concurrency check for a slow backend.
+ *   { manager: { increments: 500, inFlight: 50 } },
+ * );
  * ```
  */
 export function describeStore(factory: StoreFactory, options: DescribeStoreOptions = {}): void {
-  if (options.manager !== false && options.filter === undefined) {
-    describeManager(factory, options.manager ?? {});
-  }
   const byConcern = new Map<string, Check[]>();
-  for (const check of selectChecks(factory, options.filter)) {
+  for (const check of selectChecks(factory, options)) {
     const list = byConcern.get(check.concern) ?? [];
     list.push(check);
     byConcern.set(check.concern, list);

@@ -1,5 +1,12 @@
-// The manager checks against broken variants: they prove the checks can fail. (The memory
-// store passes them in memory-store.test.ts, through describeStore.)
+// The manager checks against broken variants: they prove the checks can fail. They run through
+// the same runner as every store check. (The memory store passes them in memory-store.test.ts,
+// through describeStore.)
+import {
+  type ManagerCheckOptions,
+  memoryRaw,
+  runChecks,
+  type StoreFactory,
+} from '@sessions/conformance';
 import {
   createSessionManager,
   MemoryBackend,
@@ -8,9 +15,6 @@ import {
   type SessionStore,
 } from '@sessions/core';
 import { describe, expect, it } from 'vitest';
-import { createManagerChecks, type ManagerCheck } from '../src/manager-checks/index.js';
-import { memoryRaw } from '../src/memory-raw.js';
-import type { StoreFactory } from '../src/types.js';
 import { override } from './broken/base.js';
 
 /** A MemoryStore factory, optionally with a broken layer between the manager and the store. */
@@ -28,12 +32,14 @@ function memoryFactory(
   };
 }
 
-async function failing(checks: ManagerCheck[], factory: StoreFactory): Promise<string[]> {
-  const failed: string[] = [];
-  for (const check of checks) {
-    await check.run(factory).catch(() => failed.push(check.id));
-  }
-  return failed;
+/** The ids of the manager checks that fail on `factory` with these settings. */
+async function failing(options: ManagerCheckOptions, factory: StoreFactory): Promise<string[]> {
+  const results = await runChecks(factory, {
+    filter: (c) => c.concern === 'manager',
+    manager: options,
+  });
+  expect(results.length).toBe(11);
+  return results.filter((r) => !r.ok).map((r) => r.id);
 }
 
 describe('manager checks on the MemoryStore', () => {
@@ -45,7 +51,7 @@ describe('manager checks on the MemoryStore', () => {
       create: ({ namespace, clock }) => new MemoryStore<unknown>({ backend, namespace, clock }),
       raw: (_store, { namespace }) => memoryRaw(backend, namespace),
     };
-    await failing(createManagerChecks({ increments: 20, inFlight: 5 }), tracked);
+    expect(await failing({ increments: 20, inFlight: 5 }, tracked)).toEqual([]);
     expect([...backend.namespaces.values()].every((entries) => entries.size === 0)).toBe(true);
     expect(backend.namespaces.size).toBeGreaterThan(5);
   });
@@ -58,7 +64,7 @@ describe('manager checks fail on broken variants', () => {
     const broken = memoryFactory('ignores-ifVersion', (store) =>
       override(store, { set: (key, record) => store.set(key, record) }),
     );
-    const failed = await failing(createManagerChecks(small), broken);
+    const failed = await failing(small, broken);
     expect(failed).toEqual(
       expect.arrayContaining([
         'manager/update-no-lost-increments',
@@ -74,9 +80,7 @@ describe('manager checks fail on broken variants', () => {
     const broken = memoryFactory('ignores-except', (store) =>
       override(store, { deleteByUser: (userId) => store.deleteByUser(userId) }),
     );
-    expect(await failing(createManagerChecks(small), broken)).toEqual([
-      'manager/destroy-all-except',
-    ]);
+    expect(await failing(small, broken)).toEqual(['manager/destroy-all-except']);
   });
 
   it('a store that plants a record under every key it misses fails the fixation check', async () => {
@@ -90,19 +94,19 @@ describe('manager checks fail on broken variants', () => {
         },
       }),
     );
-    expect(await failing(createManagerChecks(small), broken)).toContain('manager/fixation');
+    expect(await failing(small, broken)).toContain('manager/fixation');
   });
 
   it('a manager that stores tokens in the clear fails the hashed-at-rest check', async () => {
     const failed = await failing(
-      createManagerChecks({ ...small, managerOptions: { hashTokens: false } }),
+      { ...small, managerOptions: { hashTokens: false } },
       memoryFactory('plain'),
     );
     expect(failed).toEqual(['manager/hashed-at-rest']);
   });
 
   it('a manager that ignores its configured limits fails both timeout checks', async () => {
-    const lax: ManagerCheck[] = createManagerChecks({
+    const lax: ManagerCheckOptions = {
       ...small,
       createManager: <D>(options: SessionManagerOptions) =>
         createSessionManager<D>({
@@ -110,7 +114,7 @@ describe('manager checks fail on broken variants', () => {
           idleTimeout: 100 * (options.idleTimeout ?? 1),
           absoluteTimeout: 1e12,
         }),
-    });
+    };
     const failed = await failing(lax, memoryFactory('lax'));
     expect(failed).toEqual(
       expect.arrayContaining(['manager/idle-timeout', 'manager/absolute-timeout']),

@@ -1,6 +1,7 @@
 // The suite's own machinery: ids, rules, selection, the clock, polling, and the promise that
 // every store a check opens is closed, pass, fail or timeout.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,6 +12,7 @@ import {
   FakeClock,
   memoryRaw,
   RULES,
+  type RunOptions,
   randomKey,
   runChecks,
   type StoreFactory,
@@ -18,6 +20,9 @@ import {
 } from '@sessions/conformance';
 import { MemoryBackend, MemoryStore, type SessionStore } from '@sessions/core';
 import { describe, expect, test } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const vitestBin = `${packageDir}node_modules/vitest/vitest.mjs`;
 
 /** A memory factory that records every store it builds. */
 function trackingFactory(nativeExpiry: 'none' | 'prompt' | 'lagging' = 'none') {
@@ -84,10 +89,72 @@ describe('the checks', () => {
       'cas-race/concurrent-writes-distinct-versions',
       'cas-race/chained-updates-lose-nothing',
     ]);
-    expect(selectChecks(factory, /^lifecycle\/close-twice$/).map((c) => c.id)).toEqual([
+    expect(selectChecks(factory, { filter: /^lifecycle\/close-twice$/ }).map((c) => c.id)).toEqual([
       'lifecycle/close-twice',
     ]);
-    expect(selectChecks(factory, (c) => c.rule === 'CAS-3')).toHaveLength(4);
+    expect(selectChecks(factory, { filter: (c) => c.rule === 'CAS-3' })).toHaveLength(4);
+  });
+});
+
+describe('one check model for the store and the manager', () => {
+  const managerChecks = checks.filter((c) => c.concern === 'manager');
+
+  test('the manager checks are plain checks: concern manager, a MANAGER rule, a timeout', () => {
+    expect(managerChecks.map((c) => c.id).sort()).toEqual(
+      [
+        'manager/absolute-timeout',
+        'manager/destroy-all-except',
+        'manager/destroy-then-stale-save',
+        'manager/fixation',
+        'manager/hashed-at-rest',
+        'manager/idle-timeout',
+        'manager/list-and-revoke',
+        'manager/regenerate',
+        'manager/save-race-conflict',
+        'manager/slow-request-after-logout',
+        'manager/update-no-lost-increments',
+      ].sort(),
+    );
+    for (const check of managerChecks) {
+      expect(check.rule).toMatch(/^MANAGER-\d$/);
+      expect(check.timeoutMs).toBeGreaterThanOrEqual(60_000);
+    }
+    expect(checks.filter((c) => c.rule.startsWith('MANAGER-'))).toEqual(managerChecks);
+  });
+
+  test('selectChecks includes them once, with the given settings, or leaves them out', () => {
+    const { factory } = trackingFactory();
+    const ids = (options: RunOptions) =>
+      selectChecks(factory, options).filter((c) => c.concern === 'manager');
+    expect(ids({})).toHaveLength(11);
+    expect(ids({ manager: false })).toEqual([]);
+    const small = ids({ manager: { increments: 7, inFlight: 3 } });
+    expect(small.find((c) => c.id === 'manager/update-no-lost-increments')?.title).toMatch(
+      /^7 increments .* at 3 in flight/,
+    );
+    expect(ids({ filter: 'manager/fixation' }).map((c) => c.id)).toEqual(['manager/fixation']);
+  });
+
+  test('a manager check runs in the check context: its namespace, its clock, its stores closed', async () => {
+    const { factory, built } = trackingFactory();
+    const [result] = await runChecks(factory, { filter: 'manager/regenerate' });
+    expect(result).toMatchObject({ id: 'manager/regenerate', rule: 'MANAGER-2', ok: true });
+    expect(built).toHaveLength(1);
+    expect(await isClosed(built[0] as SessionStore<unknown>)).toBe(true);
+  });
+
+  test('describeStore registers every check exactly once (the manager checks too)', () => {
+    // `vitest list` collects memory-store.test.ts (one describeStore call) without running it.
+    // (`--json` last: followed by a value it names a file to write.)
+    const out = execFileSync(
+      process.execPath,
+      [vitestBin, 'list', 'test/memory-store.test.ts', '--json'],
+      { cwd: packageDir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } },
+    );
+    const names = (JSON.parse(out) as Array<{ name: string }>).map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => / manager > \[MANAGER-\d\] /.test(n))).toHaveLength(11);
+    expect(names).toHaveLength(selectChecks(trackingFactory().factory).length);
   });
 });
 
@@ -208,10 +275,21 @@ describe('the docs', () => {
   const read = (path: string) =>
     readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
 
-  test('docs/contract.md states every rule and names every check', () => {
+  const isManager = (id: string) => id.startsWith('MANAGER-') || id.startsWith('manager/');
+
+  test('docs/contract.md states every store rule and names every store check', () => {
     const contract = read('../../../docs/contract.md');
-    expect(Object.keys(RULES).filter((rule) => !contract.includes(`\`${rule}\``))).toEqual([]);
-    expect(checks.map((c) => c.id).filter((id) => !contract.includes(`\`${id}\``))).toEqual([]);
+    const rules = Object.keys(RULES).filter((rule) => !isManager(rule));
+    expect(rules.filter((rule) => !contract.includes(`\`${rule}\``))).toEqual([]);
+    const ids = checks.map((c) => c.id).filter((id) => !isManager(id));
+    expect(ids.filter((id) => !contract.includes(`\`${id}\``))).toEqual([]);
+  });
+
+  test('the README states every manager rule and names every manager check', () => {
+    const readme = read('../README.md');
+    const ids = [...Object.keys(RULES), ...checks.map((c) => c.id)].filter(isManager);
+    expect(ids.length).toBe(18);
+    expect(ids.filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 
   test("the README's wiring example is test/memory-store.test.ts, which runs", () => {

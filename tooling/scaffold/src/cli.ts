@@ -3,7 +3,7 @@
  */
 import { biomeFormatter, type Formatter } from './format.js';
 import { planStore } from './generate.js';
-import { validateStoreName } from './names.js';
+import { pascalCase, validateStoreName } from './names.js';
 import { loadTemplates } from './templates.js';
 import { existingPackages, ScaffoldError, writeStore } from './write.js';
 
@@ -61,19 +61,20 @@ export function newStore(args: readonly string[], io: NewStoreIo): number {
   return 0;
 }
 
-/** What the contributor does after scaffolding, in order. */
+/** What the contributor does after scaffolding, in order (CONTRIBUTING.md says the same). */
 export function nextSteps(name: string): string[] {
   const filter = `pnpm --filter @sessions/${name}`;
+  const driver = `${pascalCase(name)}Driver`;
   return [
     '',
     'Next steps (CONTRIBUTING.md, "Adding a backend", explains each):',
     '  1. pnpm install',
-    `  2. ${filter} add --save-peer <driver-package>`,
-    '     declares the driver as a peer dependency (and a dev dependency for the tests)',
-    `  3. implement packages/${name}/src/${name}-store.ts method by method, and the raw`,
-    `     access in packages/${name}/test/conformance.test.ts`,
-    `  4. ${filter} build && (cd packages/${name} && pnpm vitest run)`,
-    '     every check fails with "not implemented" until its method is written',
+    `  2. ${filter} add --save-peer --save-catalog <driver> [@types/<driver>]`,
+    '     the driver as a peer and a dev dependency, its version once in the workspace catalog',
+    `  3. ${filter}... build && (cd packages/${name} && pnpm vitest run)`,
+    `     every check fails with "${driver}.<primitive>() is not implemented yet"`,
+    `  4. write packages/${name}/src/${name}-driver.ts primitive by primitive, and the raw`,
+    `     access in packages/${name}/test/conformance.test.ts, until the suite passes`,
     '  5. add the test server to tooling/test-services, bench rows and the outage run',
   ];
 }

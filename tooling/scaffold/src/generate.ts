@@ -21,6 +21,7 @@ export const TEMPLATE_FILES: readonly TemplateFile[] = [
   { template: 'src/index.ts.tpl', target: 'packages/{{name}}/src/index.ts' },
   { template: 'src/options.ts.tpl', target: 'packages/{{name}}/src/options.ts' },
   { template: 'src/store.ts.tpl', target: 'packages/{{name}}/src/{{name}}-store.ts' },
+  { template: 'src/driver.ts.tpl', target: 'packages/{{name}}/src/{{name}}-driver.ts' },
   {
     template: 'test/conformance.test.ts.tpl',
     target: 'packages/{{name}}/test/conformance.test.ts',
@@ -52,7 +53,7 @@ export function render(text: string, vars: TemplateVars): string {
  * @example
  * ```ts
  * const files = planStore('postgres', loadTemplates());
- * files.get('packages/postgres/src/postgres-store.ts'); // "... export class PostgresStore ..."
+ * files.get('packages/postgres/src/postgres-driver.ts'); // "... class PostgresDriver implements StoreDriver ..."
  * ```
  */
 export function planStore(

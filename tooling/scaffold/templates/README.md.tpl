@@ -28,13 +28,16 @@ await store.close();
 
 ## Options
 
-| Option               | Default      | Meaning                                                              |
-| -------------------- | ------------ | -------------------------------------------------------------------- |
-| `namespace`          | `"sessions"` | Isolates this store's records from other stores on the same backend. |
-| `clock`              | `Date.now`   | The application clock that decides whether a record is live.         |
-| `codec`              | JSON         | How `data` is encoded (`richCodec` keeps Date, Map, Set, BigInt).    |
-| `maxPayloadBytes`    | 1 MiB        | Largest encoded payload accepted (`TOO_LARGE` above it).             |
-| `operationTimeoutMs` |              | Describe the bound on one operation.                                 |
+| Option              | Default           | Meaning                                                                  |
+| ------------------- | ----------------- | ------------------------------------------------------------------------ |
+| `client`            |                   | Describe the client the store talks through.                             |
+| `namespace`         | `"sessions"`      | Isolates this store's records from other stores on the same backend.     |
+| `clock`             | `Date.now`        | The application clock that decides whether a record is live.             |
+| `codec`             | JSON              | How `data` is encoded (`richCodec` keeps Date, Map, Set, BigInt).        |
+| `maxPayloadBytes`   | 1 MiB             | Largest encoded payload accepted (`TOO_LARGE` above it).                 |
+| `operationTimeout`  | 2000              | The most one operation may take, in ms; past it, `UNAVAILABLE`.          |
+| `pruneInterval`     | 60000             | How often expired records are removed in the background, in ms (0: off). |
+| `onBackgroundError` | a process warning | Where failures of the background prune go.                               |
 
 ## Layout in the backend
 
@@ -49,12 +52,12 @@ how soon. Visibility never depends on it: a record is live iff `clock() < expire
 ## Guarantees
 
 Describe the round trips per operation, how compare-and-set is made atomic, and what happens
-when the server is down (`UnavailableError`, bounded by `operationTimeoutMs`).
+when the server is down (`UnavailableError`, bounded by `operationTimeout`).
 
 ## Running the tests
 
 ```sh
-pnpm --filter @sessions/{{name}} build
+pnpm --filter @sessions/{{name}}... build
 cd packages/{{name}} && pnpm vitest run
 ```
 

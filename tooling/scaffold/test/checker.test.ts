@@ -1,7 +1,15 @@
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkPackage, classifyPackage, formatProblems } from '../src/structure/index.js';
+import {
+  checkPackage,
+  classifyPackage,
+  ESM_ONLY_SUBPATHS,
+  formatProblems,
+  RULES,
+  type Rule,
+  type WorkspacePackage,
+} from '../src/structure/index.js';
 import { editJson, fixturePackage, removeFixtures } from './fixture.js';
 
 afterAll(removeFixtures);
@@ -123,6 +131,82 @@ const drifts: Drift[] = [
     files: ['packages/acme/dist/index.js'],
     message: /import\("@sessions\/acme"\) fails on Node v20/,
   },
+  {
+    name: 'a missing driver file',
+    mutate: (dir) => unlinkSync(join(dir, 'src/acme-driver.ts')),
+    files: ['packages/acme/src/acme-driver.ts'],
+    message: /is missing \(the standard store layout/,
+  },
+  {
+    name: 'a store class that implements the contract by hand instead of extending the kit',
+    mutate: (dir) =>
+      edit(dir, 'src/acme-store.ts', (t) =>
+        t.replace(
+          /export class AcmeStore[^{]*\{/,
+          'export class AcmeStore<D = SessionData> implements SessionStore<D> {',
+        ),
+      ),
+    files: ['packages/acme/src/acme-store.ts'],
+    message:
+      /must export the store class, extending DriverStore .*: AcmeStore implements SessionStore by hand/,
+  },
+  {
+    name: 'a driver that does not implement StoreDriver',
+    mutate: (dir) =>
+      edit(dir, 'src/acme-driver.ts', (t) => t.replace(' implements StoreDriver', '')),
+    files: ['packages/acme/src/acme-driver.ts'],
+    message: /must hold the backend's primitives: a class that implements StoreDriver/,
+  },
+  {
+    name: 'a deadline of its own (setTimeout) in the driver',
+    mutate: (dir) =>
+      edit(
+        dir,
+        'src/acme-driver.ts',
+        (t) =>
+          `${t}\nexport const bounded = (work: Promise<unknown>) =>\n  Promise.race([work, new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 50))]);\n`,
+      ),
+    files: ['packages/acme/src/acme-driver.ts'],
+    message: /line \d+: setTimeout\(\(\) => reject.*runs a timer of the store's own/,
+  },
+  {
+    name: 'a prune timer of its own (setInterval) in the store',
+    mutate: (dir) =>
+      edit(
+        dir,
+        'src/acme-store.ts',
+        (t) => `${t}\nsetInterval(() => undefined, 60_000).unref();\n`,
+      ),
+    files: ['packages/acme/src/acme-store.ts'],
+    message: /setInterval\(.*runs a timer of the store's own/,
+  },
+  {
+    name: 'a helper the kit replaced (withDeadline)',
+    mutate: (dir) =>
+      edit(
+        dir,
+        'src/options.ts',
+        (t) => `import { withDeadline } from '@sessions/core';\n${t}\nexport { withDeadline };\n`,
+      ),
+    files: ['packages/acme/src/options.ts'],
+    message: /line 1: imports withDeadline; the kit bounds every primitive/,
+  },
+  {
+    name: 'an option respelled operationTimeoutMs',
+    mutate: (dir) =>
+      edit(dir, 'src/options.ts', (t) =>
+        t.replace('  client?: unknown;', '  client?: unknown;\n  operationTimeoutMs?: number;'),
+      ),
+    files: ['packages/acme/src/options.ts'],
+    message: /AcmeStoreOptions\.operationTimeoutMs: the shared option is `operationTimeout`/,
+  },
+  {
+    name: 'options that do not extend the kit base',
+    mutate: (dir) =>
+      edit(dir, 'src/options.ts', (t) => t.replace(' extends PruningStoreOptions<D>', '')),
+    files: ['packages/acme/src/options.ts'],
+    message: /must export the store options, extending BaseStoreOptions or PruningStoreOptions/,
+  },
 ];
 
 describe('the structure checker', () => {
@@ -165,5 +249,43 @@ describe('classifyPackage', () => {
     expect(classifyPackage('acme', other.dir)).toBe('store');
     unlinkSync(join(other.dir, 'src/acme-store.ts'));
     expect(classifyPackage('acme', other.dir)).toBe('other');
+  });
+});
+
+describe('ESM-only subpaths', () => {
+  const exportsRule = RULES.find((rule) => rule.id === 'manifest/exports-map') as Rule;
+  const branch = (file: string) => ({ types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` });
+  const conformance = (vitest: Record<string, unknown>): WorkspacePackage => ({
+    root: '/nowhere',
+    folder: 'conformance',
+    dir: '/nowhere/packages/conformance',
+    relDir: 'packages/conformance',
+    kind: 'conformance',
+    manifest: {
+      name: '@sessions/conformance',
+      exports: {
+        '.': { import: branch('index'), require: branch('index') },
+        './vitest': vitest,
+        './package.json': './package.json',
+      },
+    },
+  });
+
+  it('need only an import branch when listed in ESM_ONLY_SUBPATHS, and must not have require', async () => {
+    expect(Object.keys(ESM_ONLY_SUBPATHS)).toEqual(['@sessions/conformance/vitest']);
+    expect(await exportsRule.check(conformance({ import: branch('vitest') }))).toEqual([]);
+    const withRequire = conformance({ import: branch('vitest'), require: branch('vitest') });
+    expect(formatProblems(await exportsRule.check(withRequire))).toEqual([
+      'packages/conformance/package.json: exports["./vitest"] is ESM only (it imports vitest, which is ESM-only and refuses to be loaded through require()): remove its require branch',
+    ]);
+  });
+
+  it('are the only ones allowed to leave out require', async () => {
+    const pkg = conformance({ import: branch('vitest') });
+    pkg.manifest.name = '@sessions/other';
+    expect(formatProblems(await exportsRule.check(pkg))).toEqual([
+      'packages/conformance/package.json: exports["./vitest"].require.types is missing',
+      'packages/conformance/package.json: exports["./vitest"].require.default is missing',
+    ]);
   });
 });

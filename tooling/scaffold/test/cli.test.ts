@@ -47,9 +47,12 @@ describe('newStore', () => {
     const printed = out.join('\n');
     expect(printed).toContain('Created @sessions/acme:');
     expect(printed).toContain('pnpm install');
-    expect(printed).toContain('pnpm --filter @sessions/acme add --save-peer <driver-package>');
-    expect(printed).toContain('implement packages/acme/src/acme-store.ts');
-    expect(printed).toContain('pnpm vitest run');
+    expect(printed).toContain(
+      'pnpm --filter @sessions/acme add --save-peer --save-catalog <driver> [@types/<driver>]',
+    );
+    expect(printed).toContain('pnpm --filter @sessions/acme... build');
+    expect(printed).toContain('AcmeDriver.<primitive>() is not implemented yet');
+    expect(printed).toContain('write packages/acme/src/acme-driver.ts primitive by primitive');
   });
 
   it('never overwrites an existing package (exit code 1, files untouched)', () => {

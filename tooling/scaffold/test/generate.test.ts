@@ -14,12 +14,15 @@ const file = (path: string) => {
 };
 const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
 
-/** The method names of the SessionStore interface, read from core's source. */
-function contractMethods(): string[] {
-  const types = readFileSync(join(ROOT, 'packages/core/src/types.ts'), 'utf8');
-  const body = types.slice(types.indexOf('export interface SessionStore<'));
+/** The primitives of the kit's StoreDriver interface, read from core's source. */
+function driverPrimitives(): Array<{ name: string; optional: boolean }> {
+  const types = readFileSync(join(ROOT, 'packages/core/src/kit/driver.ts'), 'utf8');
+  const body = types.slice(types.indexOf('export interface StoreDriver {'));
   const block = body.slice(0, body.indexOf('\n}'));
-  return [...block.matchAll(/^ {2}(\w+)\??\(/gm)].map((m) => m[1] ?? '');
+  return [...block.matchAll(/^ {2}(\w+)(\??)\(/gm)].map((m) => ({
+    name: m[1] ?? '',
+    optional: m[2] === '?',
+  }));
 }
 
 describe('planStore', () => {
@@ -29,6 +32,7 @@ describe('planStore', () => {
         '.changeset/acme-initial.md',
         'packages/acme/README.md',
         'packages/acme/package.json',
+        'packages/acme/src/acme-driver.ts',
         'packages/acme/src/acme-store.ts',
         'packages/acme/src/index.ts',
         'packages/acme/src/options.ts',
@@ -79,23 +83,50 @@ describe('planStore', () => {
     expect(file('packages/acme/vitest.config.ts')).toContain("from '@sessions/vitest-config'");
   });
 
-  it('has every contract method in the store class, each throwing NotImplementedError', () => {
+  it('writes a store class that extends the kit and only builds its driver', () => {
     const store = file('packages/acme/src/acme-store.ts');
-    expect(store).toMatch(/export class AcmeStore<D = SessionData> implements SessionStore<D>/);
-    expect(store).toContain('this.maxPayloadBytes = this.options.maxPayloadBytes;');
-    expect(store).toContain('resolveStoreOptions(options, SOURCE)');
-    const methods = contractMethods();
-    expect(methods).toEqual(expect.arrayContaining(['get', 'set', 'touch', 'delete', 'close']));
-    for (const method of methods) {
-      expect(store, method).toContain(`throw new NotImplementedError(SOURCE, '${method}');`);
-    }
-    expect(store.match(/throw new NotImplementedError/g)).toHaveLength(methods.length);
+    expect(store).toContain("import { PruningDriverStore } from '@sessions/core/kit';");
+    expect(store).toMatch(
+      /export class AcmeStore<D = SessionData> extends PruningDriverStore<D, AcmeDriver>/,
+    );
+    expect(store).toContain('new AcmeDriver(options.client, namespace)');
+    // The kit owns the contract methods: the class declares none of them.
+    expect(store).not.toMatch(/^ {2}(async )?(get|set|touch|delete|close)\(/m);
   });
 
-  it('writes options extending BaseStoreOptions and an index exporting both', () => {
-    expect(file('packages/acme/src/options.ts')).toMatch(
-      /export interface AcmeStoreOptions<D = SessionData> extends BaseStoreOptions<D>/,
+  it('writes a driver with every primitive of StoreDriver, each naming itself until written', () => {
+    const driver = file('packages/acme/src/acme-driver.ts');
+    expect(driver).toMatch(/export class AcmeDriver implements StoreDriver \{/);
+    const primitives = driverPrimitives();
+    expect(primitives.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['get', 'set', 'touch', 'delete', 'listByUser', 'close']),
     );
+    // Every required primitive, and prune (the store prunes), throws until written; close, which
+    // may rightly do nothing for a client the store was given, is an empty body.
+    const toWrite = primitives.filter(
+      (p) => (!p.optional || p.name === 'prune') && p.name !== 'close',
+    );
+    for (const { name } of toWrite) {
+      expect(driver, name).toMatch(
+        new RegExp(`^  ${name}\\([^]*?\\{\\n    throw notYet\\('${name}'\\);`, 'm'),
+      );
+    }
+    expect(driver.match(/throw notYet\(/g)).toHaveLength(toWrite.length);
+    expect(driver).toMatch(/new NotImplementedError\(SOURCE, `AcmeDriver\.\$\{primitive\}`\)/);
+    expect(driver).toMatch(/^ {2}close\(_op: Operation\): Awaitable<void> \{\}$/m);
+  });
+
+  it('writes options extending the kit base, spelled as every store spells them', () => {
+    const options = file('packages/acme/src/options.ts');
+    expect(options).toMatch(
+      /export interface AcmeStoreOptions<D = SessionData> extends PruningStoreOptions<D>/,
+    );
+    expect(options).toContain("export const SOURCE = '@sessions/acme';");
+    // operationTimeout, pruneInterval... come from the base, never respelled (`operationTimeoutMs`).
+    for (const [path, text] of files) expect(text, path).not.toMatch(/\w+Ms\b/);
+  });
+
+  it('writes an index exporting the store and its options', () => {
     const index = file('packages/acme/src/index.ts');
     expect(index).toContain("export { AcmeStore } from './acme-store.js';");
     expect(index).toContain("export type { AcmeStoreOptions } from './options.js';");

@@ -1,25 +1,32 @@
 /**
- * The generator end to end, in a copy of this workspace: `pnpm new-store acme` makes a package
- * that installs, builds, typechecks and lints; its conformance test runs and fails with
- * readable "not implemented" errors; pointed at the memory store, it passes the whole suite.
+ * CONTRIBUTING.md's "Adding a backend", followed literally on a fresh copy of the repository
+ * (what git tracks: no node_modules, no dist): every shell block of the guide runs as written,
+ * up to the suite. The generated store then builds, typechecks and lints; its suite fails with
+ * readable "not implemented" errors naming the primitive to write; and once its driver is a
+ * `Map` (the generated store class unchanged), it passes the whole suite and the structure
+ * check. Takes two to four minutes on two cores (a fresh install, the driver fetched once from
+ * the registry, core and the suite built twice, the suite run twice).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { render } from '../src/generate.js';
+import { pascalCase } from '../src/names.js';
 import { checkPackage, findPackages, formatProblems } from '../src/structure/index.js';
-import { type CommandResult, ROOT, run } from './support.js';
+import { backendGuide, freshClone, runBlock } from './contributing.js';
+import { type CommandResult, run } from './support.js';
 
-/** Never copied: installs, VCS data and caches. The copy gets its own install. */
-const SKIPPED = new Set(['node_modules', '.git', '.turbo', 'coverage', '.sessions']);
-
-/** Built output the generated package needs from the workspace. */
-const NEEDED_BUILDS = ['packages/core/dist/index.js', 'packages/conformance/dist/vitest.js'];
+const guide = backendGuide();
+const { name } = guide;
+const Name = pascalCase(name);
+/** Every block but the last runs once, as setup; the last one runs the suite. */
+const setupBlocks = guide.blocks.slice(0, -1);
+const suiteBlock = guide.blocks.at(-1) ?? '';
 
 let work: string;
-let acme: string;
+let pkgDir: string;
 
-/** The vitest JSON results the shared config writes for @sessions/acme. */
+/** The vitest JSON results the shared config writes. */
 interface VitestReport {
   numTotalTests: number;
   numPassedTests: number;
@@ -31,171 +38,105 @@ interface VitestReport {
 }
 
 function expectSuccess(result: CommandResult, what: string): void {
-  expect(result.status, `${what} failed:\n${result.output}`).toBe(0);
+  expect(result.status, `${what} failed:\n${result.output.slice(-6000)}`).toBe(0);
 }
 
-/** Run acme's tests; resolves to the command result and the JSON report vitest wrote. */
-function runAcmeTests(): { result: CommandResult; report: VitestReport } {
-  const reportPath = join(work, 'node_modules/.cache/sessions-test-results/_sessions_acme.json');
+/** Run the guide's suite block; resolves to its result and the JSON report vitest wrote. */
+function runSuiteBlock(): { result: CommandResult; report: VitestReport } {
+  const reportPath = join(work, `node_modules/.cache/sessions-test-results/_sessions_${name}.json`);
   rmSync(reportPath, { force: true });
-  const result = run('pnpm', ['exec', 'vitest', 'run'], { cwd: acme, timeoutMs: 150_000 });
-  expect(existsSync(reportPath), `vitest wrote no report:\n${result.output}`).toBe(true);
-  return { result, report: JSON.parse(readFileSync(reportPath, 'utf8')) as VitestReport };
+  const result = runBlock(suiteBlock, work, 400_000);
+  let report: VitestReport;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8')) as VitestReport;
+  } catch {
+    throw new Error(`the suite wrote no report:\n${result.output.slice(-6000)}`);
+  }
+  return { result, report };
 }
-
-// Prefer-offline, not offline: the packages are in the store after the root install, but a
-// frozen-lockfile install caches no registry metadata, and the new package's ranges (catalog:
-// @types/node, say) need it on a machine that never resolved them.
-const install = () =>
-  run(
-    'pnpm',
-    ['install', '--prefer-offline', '--frozen-lockfile=false', '--reporter=append-only'],
-    {
-      cwd: work,
-    },
-  );
 
 beforeAll(() => {
-  for (const file of NEEDED_BUILDS) {
-    if (!existsSync(join(ROOT, file)))
-      throw new Error(`${file} is missing: run \`pnpm build\` first`);
-  }
-  work = mkdtempSync(join(tmpdir(), 'scaffold-e2e-'));
-  acme = join(work, 'packages', 'acme');
-  cpSync(ROOT, work, { recursive: true, filter: (path) => !SKIPPED.has(basename(path)) });
-  // The store already holds every package this workspace uses: this install links them.
-  expectSuccess(install(), 'pnpm install');
-  const generated = run(process.execPath, ['tooling/scaffold/bin/new-store.mjs', 'acme'], {
-    cwd: work,
-  });
-  expectSuccess(generated, 'pnpm new-store acme');
-  expect(generated.output).not.toContain('could not format');
-  expectSuccess(install(), 'pnpm install after new-store');
-}, 240_000);
+  expect(suiteBlock).toMatch(/vitest run/);
+  work = freshClone();
+  pkgDir = join(work, 'packages', name);
+  for (const block of setupBlocks) expectSuccess(runBlock(block, work, 300_000), block);
+}, 900_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('a freshly generated store package', () => {
-  it('builds, typechecks, and passes Biome and publint', () => {
-    expectSuccess(run('pnpm', ['run', 'build'], { cwd: acme }), 'build');
-    expectSuccess(run('pnpm', ['exec', 'tsc', '--noEmit'], { cwd: acme }), 'tsc');
-    expectSuccess(run('pnpm', ['run', 'lint'], { cwd: acme }), 'publint');
-    expectSuccess(
-      run(join(work, 'node_modules/.bin/biome'), ['check', 'packages/acme'], { cwd: work }),
-      'biome check',
-    );
-  });
-
-  it('is lint-clean even for a 40-character name, whose lines wrap', () => {
-    const name = 'a-very-long-backend-name-for-line-wraps9';
-    expect(name).toHaveLength(40);
-    const generated = run(process.execPath, ['tooling/scaffold/bin/new-store.mjs', name], {
-      cwd: work,
-    });
-    expectSuccess(generated, `pnpm new-store ${name}`);
-    expect(generated.output).not.toContain('could not format');
-    const biome = run(join(work, 'node_modules/.bin/biome'), ['check', `packages/${name}`], {
-      cwd: work,
-    });
-    expectSuccess(biome, 'biome check');
-    rmSync(join(work, 'packages', name), { recursive: true });
-    rmSync(join(work, '.changeset', `${name}-initial.md`));
-  });
-
-  it('passes the structure check, but for the driver it has not declared yet', async () => {
-    const pkg = findPackages(work).find((p) => p.folder === 'acme');
-    expect(pkg?.kind).toBe('store');
-    if (pkg === undefined) return;
-    expect(formatProblems(await checkPackage(pkg))).toEqual([
-      'packages/acme/package.json: declares no driver in peerDependencies: run `pnpm --filter @sessions/acme add --save-peer <driver>`',
-    ]);
-  });
-
-  it('runs the conformance suite, and it fails readably: "not implemented", not crashes', () => {
-    const { result, report } = runAcmeTests();
-    expect(result.status).toBe(1);
-    expect(report.numTotalTests).toBeGreaterThanOrEqual(60);
-    expect(report.numFailedTests).toBe(report.numTotalTests);
-    // Failures must be the store's own errors or a check's assertion, not crashes of the suite
-    // or of the generated test file.
+describe(`CONTRIBUTING.md, "Adding a backend", on a fresh clone (pnpm new-store ${name})`, () => {
+  it('runs the suite as the guide says: it fails readably, naming the primitive to write', () => {
+    const { result, report } = runSuiteBlock();
+    expect(result.status, result.output.slice(-3000)).toBe(1);
+    expect(report.numTotalTests).toBeGreaterThanOrEqual(180);
+    expect(report.numFailedTests).toBeGreaterThan(report.numTotalTests * 0.8);
+    // Failures are the driver's own errors or a check's assertion, not crashes.
     expect(result.output).not.toMatch(/Unhandled|TypeError|ReferenceError|SyntaxError|Cannot find/);
     const messages = report.testResults.flatMap((file) => {
       expect(file.message ?? '', 'a test file failed to load').toBe('');
-      return file.assertionResults.map(
-        (test) => `${test.fullName}: ${test.failureMessages.join('\n')}`,
-      );
+      return file.assertionResults
+        .filter((test) => test.status === 'failed')
+        .map((test) => `${test.fullName}: ${test.failureMessages.join('\n')}`);
     });
-    const notImplemented = messages.filter((m) => /\w+\(\) is not implemented yet/.test(m));
     const readable = (m: string) => /is not implemented yet|AssertionError/.test(m);
     expect(messages.filter((m) => !readable(m))).toEqual([]);
+    const primitive = new RegExp(`${Name}Driver\\.(\\w+)\\(\\) is not implemented yet`);
+    const named = messages.map((m) => primitive.exec(m)?.[1]).filter((p) => p !== undefined);
     // A check may report the effect ("0 writers won") rather than the cause; most name it.
-    expect(notImplemented.length).toBeGreaterThanOrEqual(messages.length * 0.9);
+    expect(named.length).toBeGreaterThanOrEqual(messages.length * 0.8);
+    expect(new Set(named)).toContain('set');
   });
 
-  it('passes the whole suite once its class delegates to the memory store', () => {
-    writeFileSync(join(acme, 'src/acme-store.ts'), MEMORY_BACKED_STORE);
-    writeFileSync(join(acme, 'test/conformance.test.ts'), MEMORY_BACKED_TEST);
-    const { result, report } = runAcmeTests();
+  it('builds, typechecks, and passes Biome and publint', () => {
+    expectSuccess(run('pnpm', ['exec', 'tsc', '--noEmit'], { cwd: pkgDir }), 'tsc');
+    expectSuccess(run('pnpm', ['run', 'lint'], { cwd: pkgDir }), 'publint');
+    const biome = join(work, 'node_modules/.bin/biome');
+    expectSuccess(run(biome, ['check', `packages/${name}`], { cwd: work }), 'biome check');
+  });
+
+  it('is lint-clean even for a 40-character name, whose lines wrap', () => {
+    const long = 'a-very-long-backend-name-for-line-wraps9';
+    expect(long).toHaveLength(40);
+    const generated = runBlock(`pnpm new-store ${long}`, work, 120_000);
+    expectSuccess(generated, `pnpm new-store ${long}`);
+    expect(generated.output).not.toContain('could not format');
+    const biome = run(join(work, 'node_modules/.bin/biome'), ['check', `packages/${long}`], {
+      cwd: work,
+    });
+    expectSuccess(biome, 'biome check');
+    rmSync(join(work, 'packages', long), { recursive: true });
+    rmSync(join(work, '.changeset', `${long}-initial.md`));
+  });
+
+  it('passes the structure check as generated, its driver declared as the guide says', async () => {
+    const pkg = findPackages(work).find((p) => p.folder === name);
+    expect(pkg?.kind).toBe('store');
+    if (pkg === undefined) return;
+    expect(formatProblems(await checkPackage(pkg))).toEqual([]);
+    // `--save-peer --save-catalog`: the versions live in the workspace catalog, once.
+    const peers = Object.values(pkg.manifest.peerDependencies ?? {});
+    expect(peers.length).toBeGreaterThan(0);
+    expect(peers.every((range) => range === 'catalog:')).toBe(true);
+  });
+
+  it('passes the whole suite once its driver is written (a Map), the store class unchanged', async () => {
+    const store = readFileSync(join(pkgDir, `src/${name}-store.ts`), 'utf8');
+    const fixture = (file: string) =>
+      render(readFileSync(new URL(`map-backed/${file}`, import.meta.url), 'utf8'), { name, Name });
+    writeFileSync(join(pkgDir, `src/${name}-driver.ts`), fixture('driver.ts.tpl'));
+    writeFileSync(join(pkgDir, 'src/options.ts'), fixture('options.ts.tpl'));
+    writeFileSync(join(pkgDir, 'test/conformance.test.ts'), fixture('conformance.test.ts.tpl'));
+    const { result, report } = runSuiteBlock();
     expectSuccess(result, 'the conformance suite');
     expect(report.numPassedTests).toBe(report.numTotalTests);
-    expect(report.numTotalTests).toBeGreaterThanOrEqual(60);
+    expect(report.numTotalTests).toBeGreaterThanOrEqual(180);
+    expect(readFileSync(join(pkgDir, `src/${name}-store.ts`), 'utf8')).toBe(store);
+    expectSuccess(run('pnpm', ['exec', 'tsc', '--noEmit'], { cwd: pkgDir }), 'tsc');
+    const biome = join(work, 'node_modules/.bin/biome');
+    expectSuccess(run(biome, ['check', `packages/${name}`], { cwd: work }), 'biome check');
+    const pkg = findPackages(work).find((p) => p.folder === name);
+    if (pkg !== undefined) expect(formatProblems(await checkPackage(pkg))).toEqual([]);
   });
 });
-
-/** What a contributor's finished class might be, with MemoryStore standing in for a backend. */
-const MEMORY_BACKED_STORE = `
-import {
-  type DeleteByUserOptions,
-  type MemoryBackend,
-  MemoryStore,
-  type SessionData,
-  type SessionRecord,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  type StoredSession,
-} from '@sessions/core';
-import type { AcmeStoreOptions } from './options.js';
-
-export class AcmeStore<D = SessionData> implements SessionStore<D> {
-  readonly maxPayloadBytes: number;
-  readonly #memory: MemoryStore<D>;
-
-  constructor(options: AcmeStoreOptions<D> & { backend?: MemoryBackend } = {}) {
-    this.#memory = new MemoryStore<D>({ ...options, pruneInterval: 0 });
-    this.maxPayloadBytes = this.#memory.maxPayloadBytes;
-  }
-  get(key: string): Promise<SessionRecord<D> | undefined> { return this.#memory.get(key); }
-  set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult> {
-    return this.#memory.set(key, record, options);
-  }
-  touch(key: string, expiresAt: number): Promise<boolean> { return this.#memory.touch(key, expiresAt); }
-  delete(key: string): Promise<boolean> { return this.#memory.delete(key); }
-  listByUser(userId: string): Promise<Array<StoredSession<D>>> { return this.#memory.listByUser(userId); }
-  deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number> {
-    return this.#memory.deleteByUser(userId, options);
-  }
-  list(): Promise<Array<StoredSession<D>>> { return this.#memory.list(); }
-  clear(): Promise<void> { return this.#memory.clear(); }
-  prune(): Promise<number> { return this.#memory.prune(); }
-  close(): Promise<void> { return this.#memory.close(); }
-}
-`;
-
-const MEMORY_BACKED_TEST = `
-import { memoryRaw } from '@sessions/conformance';
-import { describeStore } from '@sessions/conformance/vitest';
-import { MemoryBackend } from '@sessions/core';
-import { AcmeStore } from '../src/index.js';
-
-const backend = new MemoryBackend();
-
-describeStore({
-  name: 'acme',
-  capabilities: { nativeExpiry: 'none' },
-  create: ({ namespace, clock, codec }) => new AcmeStore({ backend, namespace, clock, codec }),
-  raw: (_store, { namespace }) => memoryRaw(backend, namespace),
-});
-`;

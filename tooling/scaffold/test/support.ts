@@ -22,14 +22,16 @@ export interface CommandResult {
 export function run(
   command: string,
   args: readonly string[],
-  options: { cwd: string; input?: string; timeoutMs?: number },
+  options: { cwd: string; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
 ): CommandResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     input: options.input,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
-    env: { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: '0', NO_COLOR: '1' },
+    // A failing suite prints a lot; past the default 1 MB the output would be cut.
+    maxBuffer: 64 * 1024 * 1024,
+    env: options.env ?? { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }

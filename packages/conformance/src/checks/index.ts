@@ -1,4 +1,4 @@
-/** Every check of the suite, in the order they run: basics first, then rule by rule. */
+/** Every store check, in the order they run: basics first, then rule by rule. */
 import type { Check } from '../check.js';
 import { badKeyChecks } from './bad-keys.js';
 import { badRecordChecks } from './bad-records.js';
@@ -20,8 +20,8 @@ import { ttlVisibilityChecks } from './ttl-visibility.js';
 import { userIndexChecks } from './user-index.js';
 import { userIndexOwnershipChecks } from './user-index-ownership.js';
 
-/** All checks, whatever the backend; `selectChecks` narrows them to one. */
-export const allChecks: readonly Check[] = [
+/** All store checks, whatever the backend; `selectChecks` narrows them to one. */
+export const storeChecks: readonly Check[] = [
   ...basicCrudChecks,
   ...ttlVisibilityChecks,
   ...ttlSetExpiredChecks,

@@ -1,17 +1,18 @@
 /** Hashed at rest: a copy of the backend holds no usable token. */
 import assert from 'node:assert/strict';
 import { hashSessionToken } from '@sessions/core';
+import { type Check, defineChecks } from '../check.js';
 import { type ManagerCheckOptions, MINUTE, withManager } from './harness.js';
-import type { ManagerCheck } from './manager-check.js';
 
 /** The hashed-at-rest check. */
-export function atRestChecks(options: ManagerCheckOptions): ManagerCheck[] {
-  return [
+export function atRestChecks(options: ManagerCheckOptions): Check[] {
+  return defineChecks('manager', [
     {
-      id: 'manager/hashed-at-rest',
+      name: 'hashed-at-rest',
+      rule: 'MANAGER-7',
       title: 'scanning the raw backend after every kind of write finds no token anywhere',
-      run: (factory) =>
-        withManager<{ marker: string; n?: number }>(factory, options, {}, async (h) => {
+      run: (context) =>
+        withManager<{ marker: string; n?: number }>(context, options, {}, async (h) => {
           const { manager, raw, clock } = h;
           const tokens: string[] = [];
           const scan = async (marker: string) => {
@@ -50,5 +51,5 @@ export function atRestChecks(options: ManagerCheckOptions): ManagerCheck[] {
           await scan('rest-marker-two');
         }),
     },
-  ];
+  ]);
 }

@@ -1,18 +1,19 @@
 /** Strict mode: a token the server never issued is never adopted, stored, or hashed into a key. */
 import assert from 'node:assert/strict';
 import { generateSessionToken, hashSessionToken } from '@sessions/core';
+import { type Check, defineChecks } from '../check.js';
 import { type ManagerCheckOptions, withManager } from './harness.js';
-import type { ManagerCheck } from './manager-check.js';
 
 /** The fixation check. */
-export function fixationChecks(options: ManagerCheckOptions): ManagerCheck[] {
-  return [
+export function fixationChecks(options: ManagerCheckOptions): Check[] {
+  return defineChecks('manager', [
     {
-      id: 'manager/fixation',
+      name: 'fixation',
+      rule: 'MANAGER-1',
       title:
         'a presented unknown token yields a fresh one, and nothing is stored under it or its hash',
-      run: (factory) =>
-        withManager<{ step: string }>(factory, options, {}, async ({ manager, store, raw }) => {
+      run: (context) =>
+        withManager<{ step: string }>(context, options, {}, async ({ manager, store, raw }) => {
           const attacker = generateSessionToken();
           const malformed = 'attacker-chosen-session-id';
           assert.equal(
@@ -59,5 +60,5 @@ export function fixationChecks(options: ManagerCheckOptions): ManagerCheck[] {
           });
         }),
     },
-  ];
+  ]);
 }

@@ -1,9 +1,8 @@
 /**
- * How every manager check runs: a fresh store in a namespace of its own, a manager over it
- * sharing one manual clock, raw access for scans, and cleanup whatever happens.
+ * How every manager check runs: a store the check opens (in the check's namespace, on the
+ * check's clock, closed by the runner), a manager over it on the same clock, raw access for
+ * scans, and the namespace cleared afterwards, pass or fail.
  */
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createSessionManager,
   hashSessionToken,
@@ -11,13 +10,15 @@ import {
   type SessionManagerOptions,
   type SessionStore,
 } from '@sessions/core';
-import type { RawAccess, StoreFactory } from '../types.js';
-import { ManualClock } from './clock.js';
+import type { CheckContext } from '../check.js';
+import type { FakeClock } from '../clock.js';
+import type { RawAccess } from '../types.js';
+import { eventually } from '../util.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
-/** Options of the manager checks (see `createManagerChecks`). */
+/** Settings of the session-manager checks (see `createManagerChecks`). */
 export interface ManagerCheckOptions {
   /** How many `update(fn)` increments the concurrency check makes (default 2,000). */
   increments?: number;
@@ -34,28 +35,30 @@ export interface ManagerCheckOptions {
   createManager?: <D>(options: SessionManagerOptions) => SessionManager<D>;
 }
 
+/** The manager options a check sets itself (the timeouts it tests). */
+export type ManagerSettings = Partial<Omit<SessionManagerOptions, 'store' | 'clock'>>;
+
 /** What a check body gets. */
 export interface ManagerHarness<D> {
   manager: SessionManager<D>;
   store: SessionStore<unknown>;
   raw: RawAccess;
-  clock: ManualClock;
+  clock: FakeClock;
   /** The store key of a token under the manager's settings (its SHA-256 unless hashing is off). */
   keyOf(token: string): string;
   /** Wait until `fn` passes, for up to the backend's declared user-index lag (plus a margin). */
   settled(fn: () => Promise<void>): Promise<void>;
 }
 
-/** Build a store, a manager and a clock; run `body`; clear and close the store, pass or fail. */
+/** Open a store, build a manager over it, run `body`; clear the namespace, pass or fail. */
 export async function withManager<D>(
-  factory: StoreFactory,
+  context: CheckContext,
   options: ManagerCheckOptions,
-  settings: Partial<Omit<SessionManagerOptions, 'store' | 'clock'>>,
+  settings: ManagerSettings,
   body: (harness: ManagerHarness<D>) => Promise<void>,
 ): Promise<void> {
-  const clock = new ManualClock();
-  const context = { namespace: `mgr-${randomBytes(6).toString('hex')}`, clock: clock.now };
-  const store = (await factory.create(context)) as SessionStore<unknown>;
+  const { store, raw } = await context.open();
+  const { clock } = context;
   let failure: unknown;
   try {
     const create = options.createManager ?? createSessionManager;
@@ -71,41 +74,26 @@ export async function withManager<D>(
     const manager = create<D>(managerOptions);
     const keyOf = (token: string) =>
       managerOptions.hashTokens === false ? token : hashSessionToken(token);
-    const lag = factory.capabilities.userIndexLagMs ?? 0;
-    const settled = (fn: () => Promise<void>) => retryUntil(fn, lag + (lag > 0 ? 1000 : 0));
-    await body({ manager, store, raw: factory.raw(store, context), clock, keyOf, settled });
+    const lag = context.capabilities.userIndexLagMs ?? 0;
+    const settled = (fn: () => Promise<void>) =>
+      eventually(fn, lag + (lag > 0 ? 1000 : 0), 50).then(() => undefined);
+    await body({ manager, store, raw, clock, keyOf, settled });
   } catch (err) {
     failure = err;
   }
-  await cleanup(store, failure);
+  await clearAfter(store, failure);
 }
 
-async function cleanup(store: SessionStore<unknown>, failure: unknown): Promise<void> {
-  const errors: unknown[] = failure === undefined ? [] : [failure];
+/** Leave the namespace empty (the runner closes the store); report both failures if both fail. */
+async function clearAfter(store: SessionStore<unknown>, failure: unknown): Promise<void> {
+  let clearFailure: unknown;
   try {
     await store.clear();
   } catch (err) {
-    errors.push(err);
+    clearFailure = err;
   }
-  try {
-    await store.close();
-  } catch (err) {
-    errors.push(err);
-  }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1)
-    throw new AggregateError(errors, 'the check failed, and so did cleaning up');
-}
-
-/** Call `fn` until it passes or `timeoutMs` is over (always at least once); then rethrow. */
-async function retryUntil(fn: () => Promise<void>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() + 50 > deadline) throw err;
-    }
-    await sleep(50);
-  }
+  if (failure === undefined && clearFailure === undefined) return;
+  if (clearFailure === undefined) throw failure;
+  if (failure === undefined) throw clearFailure;
+  throw new AggregateError([failure, clearFailure], 'the check failed, and so did clear()');
 }

@@ -1,16 +1,17 @@
 /** `regenerate`: a new token for the same data, and the old token dead everywhere. */
 import assert from 'node:assert/strict';
+import { type Check, defineChecks } from '../check.js';
 import { type ManagerCheckOptions, withManager } from './harness.js';
-import type { ManagerCheck } from './manager-check.js';
 
 /** The regenerate check. */
-export function rotationChecks(options: ManagerCheckOptions): ManagerCheck[] {
-  return [
+export function rotationChecks(options: ManagerCheckOptions): Check[] {
+  return defineChecks('manager', [
     {
-      id: 'manager/regenerate',
+      name: 'regenerate',
+      rule: 'MANAGER-2',
       title: 'regenerate moves the data to a new token and leaves the old token dead',
-      run: (factory) =>
-        withManager<{ cart: string[] }>(factory, options, {}, async ({ manager, store, keyOf }) => {
+      run: (context) =>
+        withManager<{ cart: string[] }>(context, options, {}, async ({ manager, store, keyOf }) => {
           const before = manager.create({ data: { cart: ['book'] } });
           await manager.save(before);
           const stale = await manager.load(before.token);
@@ -34,5 +35,5 @@ export function rotationChecks(options: ManagerCheckOptions): ManagerCheck[] {
           assert.equal(await store.get(keyOf(before.token)), undefined);
         }),
     },
-  ];
+  ]);
 }

@@ -3,17 +3,18 @@
  * None of them may be undone by a write that was already on its way.
  */
 import assert from 'node:assert/strict';
+import { type Check, defineChecks } from '../check.js';
 import { type ManagerCheckOptions, MINUTE, withManager } from './harness.js';
-import type { ManagerCheck } from './manager-check.js';
 
 /** The termination checks. */
-export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] {
-  return [
+export function terminationChecks(options: ManagerCheckOptions): Check[] {
+  return defineChecks('manager', [
     {
-      id: 'manager/destroy-then-stale-save',
+      name: 'destroy-then-stale-save',
+      rule: 'MANAGER-3',
       title: 'after destroy, a stale save of the same session reports destroyed and stores nothing',
-      run: (factory) =>
-        withManager<{ n: number }>(factory, options, {}, async ({ manager, store, keyOf }) => {
+      run: (context) =>
+        withManager<{ n: number }>(context, options, {}, async ({ manager, store, keyOf }) => {
           const session = manager.create({ data: { n: 0 } });
           await manager.save(session);
           const stale = await manager.load(session.token);
@@ -27,10 +28,11 @@ export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] 
         }),
     },
     {
-      id: 'manager/slow-request-after-logout',
+      name: 'slow-request-after-logout',
+      rule: 'MANAGER-3',
       title: 'a request that loaded before logout and saves after does not restore the session',
-      run: (factory) =>
-        withManager<{ cart: number }>(factory, options, { touchAfter: MINUTE }, async (h) => {
+      run: (context) =>
+        withManager<{ cart: number }>(context, options, { touchAfter: MINUTE }, async (h) => {
           const { manager, store, clock, keyOf } = h;
           const session = manager.create({ data: { cart: 1 }, userId: 'slow-user' });
           await manager.save(session);
@@ -57,10 +59,11 @@ export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] 
         }),
     },
     {
-      id: 'manager/save-race-conflict',
+      name: 'save-race-conflict',
+      rule: 'MANAGER-4',
       title: 'two saves of changes on one loaded version: one wins, the other throws CONFLICT',
-      run: (factory) =>
-        withManager<{ n: number }>(factory, options, {}, async ({ manager }) => {
+      run: (context) =>
+        withManager<{ n: number }>(context, options, {}, async ({ manager }) => {
           const created = manager.create({ data: { n: 0 } });
           await manager.save(created);
           const [a, b] = [await manager.load(created.token), await manager.load(created.token)];
@@ -80,11 +83,12 @@ export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] 
         }),
     },
     {
-      id: 'manager/destroy-all-except',
+      name: 'destroy-all-except',
+      rule: 'MANAGER-5',
       title:
         "destroyAllForUser with except leaves only the current session of that user, and every other user's",
-      run: (factory) =>
-        withManager<{ device: string }>(factory, options, {}, async (h) => {
+      run: (context) =>
+        withManager<{ device: string }>(context, options, {}, async (h) => {
           const { manager } = h;
           const open = async (userId: string, device: string) => {
             const session = manager.create({ data: { device }, userId });
@@ -113,10 +117,11 @@ export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] 
         }),
     },
     {
-      id: 'manager/list-and-revoke',
+      name: 'list-and-revoke',
+      rule: 'MANAGER-5',
       title: 'listForUser shows handles, never tokens; revoke ends only a session of that user',
-      run: (factory) =>
-        withManager<object>(factory, options, {}, async (h) => {
+      run: (context) =>
+        withManager<object>(context, options, {}, async (h) => {
           const { manager } = h;
           const mine = manager.create({ data: {}, userId: 'user-a', meta: { device: 'laptop' } });
           const theirs = manager.create({ data: {}, userId: 'user-b' });
@@ -143,5 +148,5 @@ export function terminationChecks(options: ManagerCheckOptions): ManagerCheck[] 
           assert.equal(await manager.load(mine.token), undefined);
         }),
     },
-  ];
+  ]);
 }

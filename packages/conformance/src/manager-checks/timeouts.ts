@@ -1,18 +1,19 @@
 /** Idle and absolute timeouts, enforced on the store's own clock and the manager's. */
 import assert from 'node:assert/strict';
+import { type Check, defineChecks } from '../check.js';
 import { HOUR, type ManagerCheckOptions, MINUTE, withManager } from './harness.js';
-import type { ManagerCheck } from './manager-check.js';
 
 const LIMITS = { idleTimeout: 30 * MINUTE, absoluteTimeout: 2 * HOUR, touchAfter: MINUTE };
 
 /** The timeout checks. */
-export function timeoutChecks(options: ManagerCheckOptions): ManagerCheck[] {
-  return [
+export function timeoutChecks(options: ManagerCheckOptions): Check[] {
+  return defineChecks('manager', [
     {
-      id: 'manager/idle-timeout',
+      name: 'idle-timeout',
+      rule: 'MANAGER-6',
       title: 'a session unused for the idle timeout is gone; a due touch moves the deadline',
-      run: (factory) =>
-        withManager<object>(factory, options, LIMITS, async ({ manager, store, clock, keyOf }) => {
+      run: (context) =>
+        withManager<object>(context, options, LIMITS, async ({ manager, store, clock, keyOf }) => {
           const session = manager.create({ data: {} });
           await manager.save(session);
           const key = keyOf(session.token);
@@ -41,10 +42,11 @@ export function timeoutChecks(options: ManagerCheckOptions): ManagerCheck[] {
         }),
     },
     {
-      id: 'manager/absolute-timeout',
+      name: 'absolute-timeout',
+      rule: 'MANAGER-6',
       title: 'touching a session forever still ends it at createdAt + absoluteTimeout',
-      run: (factory) =>
-        withManager<object>(factory, options, LIMITS, async ({ manager, store, clock, keyOf }) => {
+      run: (context) =>
+        withManager<object>(context, options, LIMITS, async ({ manager, store, clock, keyOf }) => {
           const session = manager.create({ data: {} });
           await manager.save(session);
           const deadline = session.createdAt + LIMITS.absoluteTimeout;
@@ -63,5 +65,5 @@ export function timeoutChecks(options: ManagerCheckOptions): ManagerCheck[] {
           assert.equal(await store.get(keyOf(session.token)), undefined);
         }),
     },
-  ];
+  ]);
 }

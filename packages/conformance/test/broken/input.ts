@@ -69,7 +69,7 @@ export const inputBroken: BrokenStore[] = [
       return {
         read: async (key) => entries().get(safe(key)),
         writePayload: async (key, payload, expiresAt) => {
-          entries().set(safe(key), { encoded: payload, expiresAt, userId: undefined, version: 1 });
+          entries().set(safe(key), { data: payload, expiresAt, userId: undefined, version: 1 });
         },
         dump: async () => JSON.stringify([...entries()]),
       };

@@ -22,9 +22,12 @@ export const ttlBroken: BrokenStore[] = [
         async set(key, record, options) {
           if (record.expiresAt > ctx.clock()) return inner.set(key, record, options);
           const encoded = jsonCodec.encode(record.data);
-          ctx.backend
-            .entries(ctx.namespace)
-            .set(key, { encoded, expiresAt: record.expiresAt, userId: record.userId, version: 1 });
+          ctx.backend.entries(ctx.namespace).set(key, {
+            data: encoded,
+            expiresAt: record.expiresAt,
+            userId: record.userId,
+            version: 1,
+          });
           return { version: 1 };
         },
       });

@@ -15,6 +15,15 @@ import { type Problem, problemAt, type Rule } from './rule.js';
 
 const MANIFEST = 'package.json';
 
+/**
+ * Subpaths shipped as ESM only, with the reason: they have an `import` branch and no `require`
+ * branch (a CommonJS build of them could never load), and only `import()` is probed.
+ */
+export const ESM_ONLY_SUBPATHS: Readonly<Record<string, string>> = {
+  '@sessions/conformance/vitest':
+    'it imports vitest, which is ESM-only and refuses to be loaded through require()',
+};
+
 /** The dist folder is missing: every build-dependent rule reports this one problem. */
 export function missingBuild(pkg: WorkspacePackage): Problem[] {
   if (existsSync(join(pkg.dir, 'dist'))) return [];
@@ -38,7 +47,18 @@ function exportsShape(pkg: WorkspacePackage): Problem[] {
     problems.push(problemAt(pkg, MANIFEST, 'must export "./package.json": "./package.json"'));
   }
   for (const subpath of subpaths.filter((s) => s !== './package.json')) {
-    for (const condition of ['import', 'require'] as const) {
+    const specifier = `${manifest.name ?? `@sessions/${pkg.folder}`}${subpath.slice(1)}`;
+    const esmOnly = Object.hasOwn(ESM_ONLY_SUBPATHS, specifier);
+    if (esmOnly && conditionTarget(manifest, subpath, 'require', 'default') !== undefined) {
+      problems.push(
+        problemAt(
+          pkg,
+          MANIFEST,
+          `exports["${subpath}"] is ESM only (${ESM_ONLY_SUBPATHS[specifier]}): remove its require branch`,
+        ),
+      );
+    }
+    for (const condition of esmOnly ? (['import'] as const) : (['import', 'require'] as const)) {
       for (const leaf of ['types', 'default'] as const) {
         if (conditionTarget(manifest, subpath, condition, leaf) === undefined) {
           problems.push(
@@ -138,7 +158,7 @@ export const MANIFEST_RULES: readonly Rule[] = [
   {
     id: 'manifest/exports-map',
     summary:
-      'exports: import and require for every subpath, each with types and default; ./package.json exported',
+      'exports: import and require for every subpath (import only for an ESM-only one), each with types and default; ./package.json exported',
     appliesTo: 'all',
     check: exportsShape,
   },

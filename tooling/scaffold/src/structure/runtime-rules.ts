@@ -6,19 +6,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { conditionTarget, exportSubpaths } from './exports-map.js';
-import { missingBuild } from './manifest-rules.js';
+import { ESM_ONLY_SUBPATHS, missingBuild } from './manifest-rules.js';
 import type { WorkspacePackage } from './packages.js';
 import { type ProbeMode, type ProbeResult, probeImport } from './probe.js';
 import { type Problem, problemAt, type Rule } from './rule.js';
-
-/**
- * Subpaths whose CommonJS build exists but cannot be `require()`d, with the reason. For them
- * only the ESM import is tested; `build/targets-exist` still checks the CJS file is there.
- */
-export const CJS_REQUIRE_EXEMPT: Readonly<Record<string, string>> = {
-  '@sessions/conformance/vitest':
-    'it imports vitest, which is ESM-only and refuses to be loaded through require()',
-};
 
 /** Test runners are loaded by the test files that need them, never by an entry point. */
 const NOT_PRELOADED = new Set(['vitest']);
@@ -84,7 +75,7 @@ async function importsFromBoth(pkg: WorkspacePackage): Promise<Problem[]> {
     } else if (esm.keys.length === 0) {
       problems.push(problemAt(pkg, esmFile, `import("${specifier}") exports nothing`));
     }
-    if (Object.hasOwn(CJS_REQUIRE_EXEMPT, specifier)) continue;
+    if (Object.hasOwn(ESM_ONLY_SUBPATHS, specifier)) continue;
     const cjs = await probe(pkg, subpath, 'cjs');
     const cjsFile = builtFile(pkg, subpath, 'cjs');
     if (cjs.error !== undefined) {

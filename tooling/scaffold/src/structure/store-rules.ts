@@ -23,6 +23,7 @@ export function requiredStoreFiles(pkg: WorkspacePackage): string[] {
   return [
     'src/index.ts',
     `src/${pkg.folder}-store.ts`,
+    `src/${pkg.folder}-driver.ts`,
     'src/options.ts',
     'test/conformance.test.ts',
     'README.md',
@@ -124,7 +125,7 @@ export const STORE_RULES: readonly Rule[] = [
   {
     id: 'store/layout',
     summary:
-      'the standard layout: src/index.ts, src/<name>-store.ts, src/options.ts, test/conformance.test.ts, README.md',
+      'the standard layout: src/index.ts, src/<name>-store.ts, src/<name>-driver.ts, src/options.ts, test/conformance.test.ts, README.md',
     appliesTo: ['store'],
     check: (pkg) =>
       requiredStoreFiles(pkg)

@@ -1,20 +1,24 @@
-import type { BaseStoreOptions, SessionData } from '@sessions/core';
+import type { PruningStoreOptions, SessionData } from '@sessions/core';
+
+/** The package name every error of this store carries as `source`. */
+export const SOURCE = '@sessions/{{name}}';
 
 /**
- * Options of {@link {{Name}}Store}. The shared ones (namespace, clock, codec, maxPayloadBytes)
- * come from `BaseStoreOptions`; add how the store reaches {{name}} here, preferably a client
- * the caller builds and passes in, so the driver stays a peer dependency and the caller owns
- * its connection settings.
+ * Options of {@link {{Name}}Store}. The options every store shares come from the kit, which
+ * validates them once: `namespace`, `clock`, `codec`, `maxPayloadBytes`, `operationTimeout`,
+ * `onBackgroundError`, and `pruneInterval` (a store without native expiry prunes in the
+ * background). Add only how the store reaches {{name}}: preferably a client the caller builds
+ * and passes in, so the driver stays a peer dependency and the caller owns its connection.
  *
  * @example
  * ```ts
- * const options: {{Name}}StoreOptions = { namespace: 'shop' };
+ * const options: {{Name}}StoreOptions = { namespace: 'shop', operationTimeout: 1000 };
  * ```
  */
-export interface {{Name}}StoreOptions<D = SessionData> extends BaseStoreOptions<D> {
+export interface {{Name}}StoreOptions<D = SessionData> extends PruningStoreOptions<D> {
   /**
-   * How long one operation may take before it fails with `UnavailableError`, in ms.
-   * Every store bounds its operations so a dead server never hangs a request.
+   * The {{name}} client the store talks through; the store never closes a client it was given.
+   * Replace `unknown` with the driver's client type once the driver is a peer dependency.
    */
-  operationTimeoutMs?: number;
+  client?: unknown;
 }

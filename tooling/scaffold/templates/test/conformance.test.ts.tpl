@@ -9,7 +9,9 @@ describeStore({
   name: '{{name}}',
   // 'prompt' | 'lagging' | 'none': how {{name}} removes expired records (see StoreCapabilities).
   capabilities: { nativeExpiry: 'none' },
-  create: ({ namespace, clock, codec }) => new {{Name}}Store({ namespace, clock, codec }),
+  // pruneInterval 0: the checks prune explicitly, so no timer runs behind their back.
+  create: ({ namespace, clock, codec }) =>
+    new {{Name}}Store({ namespace, clock, codec, pruneInterval: 0 }),
   // Reads and writes {{name}} directly, bypassing the store, for the store the suite built with
   // this `namespace`, so the suite can prove what was really stored.
   raw: (_store, _context) => ({
