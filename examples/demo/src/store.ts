@@ -104,8 +104,8 @@ export async function openStore(
       return new RedisStore({ url: choice.url, namespace: NAMESPACE });
     }
     case 'mongodb': {
-      const { MongoStore } = await import('@sessions/mongodb');
-      return new MongoStore({
+      const { MongoDBStore } = await import('@sessions/mongodb');
+      return new MongoDBStore({
         url: choice.url,
         namespace: NAMESPACE,
         ...(tuning.mongoExpiryMode ? { expiryMode: tuning.mongoExpiryMode } : {}),

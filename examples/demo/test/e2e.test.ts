@@ -1,18 +1,14 @@
-// The demo in a real browser: Debian's headless Chromium driven by playwright-core, against
-// the demo server on a free port with a temporary SQLite file.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// The demo in a real browser: headless Chromium (found by the global setup, which lists it as
+// missing when it is not installed) driven by playwright-core, against the demo server on a
+// free port with a temporary SQLite file.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportMissingBackend } from '@sessions/test-services';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type RunningDemo, serveDemo } from '../src/serve.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  reportMissingBackend('chromium', `${CHROMIUM} is missing`, 'apt-get install -y chromium');
-}
+const chromiumPath = inject('chromiumPath');
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -25,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
+describe.skipIf(!chromiumPath)('the demo in headless Chromium', () => {
   let dir: string;
   let demo: RunningDemo;
   let browser: Browser;
@@ -38,7 +34,7 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
       store: `sqlite:${join(dir, 'e2e.db')}`,
     });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath,
       args: CHROMIUM_ARGS,
       timeout: 30_000,
     });

@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const reports = join(root, 'node_modules', '.cache', 'sessions-missing-backends');
+// The same folder the launcher's reportMissingBackend() writes to.
+const reports =
+  process.env.SESSIONS_MISSING_BACKENDS_DIR ??
+  join(root, 'node_modules', '.cache', 'sessions-missing-backends');
 const results = join(root, 'node_modules', '.cache', 'sessions-test-results');
 rmSync(reports, { recursive: true, force: true });
 rmSync(results, { recursive: true, force: true });

@@ -16,8 +16,16 @@ export function workspaceRoot(from = process.cwd()): string {
   return dir;
 }
 
+/**
+ * Where reports go: `SESSIONS_MISSING_BACKENDS_DIR` when set (the launcher's own tests use a
+ * scratch folder, so they never touch the report of the run they are part of), else a folder
+ * in the workspace's node_modules/.cache that `pnpm test` reads at the end.
+ */
 function reportDir(): string {
-  return join(workspaceRoot(), 'node_modules', '.cache', 'sessions-missing-backends');
+  return (
+    process.env.SESSIONS_MISSING_BACKENDS_DIR ??
+    join(workspaceRoot(), 'node_modules', '.cache', 'sessions-missing-backends')
+  );
 }
 
 /** Whether a missing server must fail the run (CI sets SESSIONS_REQUIRE_ALL_BACKENDS=1). */
@@ -40,7 +48,12 @@ export function reportMissingBackend(
     );
   }
   mkdirSync(reportDir(), { recursive: true });
-  writeFileSync(join(reportDir(), `${backend}.txt`), `${reason}\n${installCommand}\n`);
+  // One line each: the list printed at the end of `pnpm test` reads them back by line.
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+  writeFileSync(
+    join(reportDir(), `${backend}.txt`),
+    `${oneLine(reason)}\n${oneLine(installCommand)}\n`,
+  );
 }
 
 /** Forget earlier reports (run-tests calls it before a run). */

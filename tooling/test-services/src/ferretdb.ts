@@ -1,13 +1,16 @@
 /**
  * A MongoDB-wire server for tests: FerretDB v1.24.2 on its SQLite backend, in a scratch
- * directory, on a free loopback port, with telemetry and its debug HTTP listener off.
- * `MONGODB_URL` points the tests at an existing server (a real MongoDB) instead.
+ * directory, on a free loopback port, with telemetry and its debug HTTP listener off. Built
+ * with Go the first time a test run needs it, and cached until its sources change (the way
+ * DynamoDB Local comes from npm). `MONGODB_URL` points the tests at an existing server (a real
+ * MongoDB) instead.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { reportMissingBackend } from './backends.js';
+import { cachedGoBinary, ensureGoBinary, type GoBinary } from './go-build.js';
 import { type RunningServer, type ServerSpec, startServer } from './launcher.js';
 import { which } from './which.js';
 
@@ -15,16 +18,40 @@ import { which } from './which.js';
 export const FERRETDB_VERSION = 'v1.24.2';
 
 /**
- * How to build FerretDB so that it runs: `pnpm setup:ferretdb` builds
- * tooling/test-services/ferretdb (our own small main module over FerretDB's embeddable
- * package). A plain `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start-up
- * ("Invalid build/version/version.txt file content"): FerretDB's init() expects its build
- * scripts to have generated that file whenever FerretDB is the main module.
+ * What makes the MongoDB tests run on a machine without FerretDB: Go, with which the test
+ * launcher builds FerretDB from tooling/test-services/ferretdb (our own small main module over
+ * FerretDB's embeddable package) the first time it is needed. A plain
+ * `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start-up ("Invalid
+ * build/version/version.txt file content"): FerretDB's init() expects its build scripts to have
+ * generated that file whenever FerretDB is the main module.
  */
-export const FERRETDB_INSTALL = 'pnpm setup:ferretdb';
+export const FERRETDB_INSTALL =
+  'Go 1.24 or later from https://go.dev/dl/ (pnpm test then builds FerretDB by itself)';
 
-/** Where `pnpm setup:ferretdb` puts the binary. */
-export const FERRETDB_BUILT = fileURLToPath(new URL('../ferretdb/bin/ferretdb', import.meta.url));
+/** The Go module the launcher (and `pnpm setup:ferretdb`) builds FerretDB from. */
+export const FERRETDB_SOURCE = fileURLToPath(new URL('../ferretdb', import.meta.url));
+
+/** Where built FerretDB binaries are kept, one per hash of {@link FERRETDB_SOURCE}. */
+export const FERRETDB_CACHE = join(FERRETDB_SOURCE, 'bin');
+
+/** Where `pnpm setup:ferretdb` puts the binary (used as it is only when Go is missing). */
+export const FERRETDB_BUILT = join(FERRETDB_CACHE, 'ferretdb');
+
+/** Where to keep FerretDB builds: {@link FERRETDB_CACHE} unless a test picks another folder. */
+export interface FerretDbOptions {
+  /** The cache folder (default {@link FERRETDB_CACHE}); `<cacheDir>/ferretdb` is the fallback. */
+  cacheDir?: string;
+}
+
+/** The launcher's build of FerretDB, into `cacheDir`. */
+export function ferretDbBuild(options: FerretDbOptions = {}): GoBinary {
+  return {
+    name: 'ferretdb',
+    sourceDir: FERRETDB_SOURCE,
+    cacheDir: options.cacheDir ?? FERRETDB_CACHE,
+    progress: 'building FerretDB for the MongoDB tests (first run only, 1 to 7 min)...',
+  };
+}
 
 /**
  * The part of vitest's `TestProject` that {@link setupMongo} uses. Typed structurally because
@@ -47,7 +74,7 @@ export interface MongoServerInfo {
   /** FerretDB's own version (e.g. `v1.24.2`), or MongoDB's. */
   version: string;
   /**
-   * The expiry mode a `MongoStore` can use there: FerretDB 1.x refuses TTL indexes, so
+   * The expiry mode a `MongoDBStore` can use there: FerretDB 1.x refuses TTL indexes, so
    * `prune`; a real MongoDB has them, so `ttl-index`.
    */
   expiryMode: 'ttl-index' | 'prune';
@@ -78,7 +105,7 @@ export async function pingMongo(url: string): Promise<void> {
  * @example
  * ```ts
  * const { expiryMode } = await detectMongoServer(inject('mongoUrl'));
- * const store = new MongoStore({ url, expiryMode });
+ * const store = new MongoDBStore({ url, expiryMode });
  * ```
  */
 export async function detectMongoServer(url: string): Promise<MongoServerInfo> {
@@ -98,19 +125,56 @@ export async function detectMongoServer(url: string): Promise<MongoServerInfo> {
 }
 
 /**
- * The FerretDB binary to run: `FERRETDB_BIN`, else the one `pnpm setup:ferretdb` built, else
- * `ferretdb` on PATH, else `$(go env GOPATH)/bin/ferretdb`; undefined when none is executable.
+ * The FerretDB binary to run, without building one: `FERRETDB_BIN`, else the launcher's build
+ * for the current sources, else `pnpm setup:ferretdb`'s, else `ferretdb` on PATH; undefined when
+ * none is executable. A test file can call it: the global setup ({@link setupMongo}) has built
+ * FerretDB by then.
  */
-export function findFerretDb(): string | undefined {
+export function findFerretDb(options: FerretDbOptions = {}): string | undefined {
   const fromEnv = process.env.FERRETDB_BIN;
   if (fromEnv) return which(fromEnv);
-  const built = which(FERRETDB_BUILT);
-  if (built) return built;
-  const onPath = which('ferretdb');
-  if (onPath) return onPath;
-  const go = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 10_000 });
-  const gopath = go.status === 0 ? go.stdout.trim().split(':')[0] : undefined;
-  return gopath ? which(join(gopath, 'bin', 'ferretdb')) : undefined;
+  const build = ferretDbBuild(options);
+  return cachedGoBinary(build) ?? which(join(build.cacheDir, 'ferretdb')) ?? which('ferretdb');
+}
+
+/** What {@link prepareFerretDb} found: a binary that works, or why there is none. */
+export type FerretDbLookup =
+  | { binary: string; problem?: undefined }
+  | { binary?: undefined; problem: string; install: string };
+
+/**
+ * A FerretDB binary that works, building it when Go is here and the current sources have no
+ * build yet (printing one progress line; concurrent callers wait for one build). Without Go,
+ * an older build or `ferretdb` on PATH still serves. Never throws: says what is wrong instead.
+ */
+export async function prepareFerretDb(options: FerretDbOptions = {}): Promise<FerretDbLookup> {
+  let binary: string | undefined;
+  if (process.env.FERRETDB_BIN) {
+    binary = which(process.env.FERRETDB_BIN);
+    if (!binary) {
+      const problem = `FERRETDB_BIN (${process.env.FERRETDB_BIN}) is not an executable file`;
+      return { problem, install: 'unset FERRETDB_BIN to build FerretDB from source' };
+    }
+  } else if (which('go')) {
+    try {
+      binary = (await ensureGoBinary(ferretDbBuild(options))).binary;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // The report holds one line; the whole of go's output goes to the terminal.
+      process.stderr.write(`${message}\n`);
+      const problem = `building FerretDB failed: ${message.split('\n').at(-1)?.trim()}`;
+      return { problem, install: 'pnpm setup:ferretdb (shows the whole go build error)' };
+    }
+  } else {
+    binary = findFerretDb(options);
+    if (!binary) {
+      const problem =
+        'go is not on PATH, so FerretDB (the MongoDB-wire test server) cannot be built';
+      return { problem, install: FERRETDB_INSTALL };
+    }
+  }
+  const problem = ferretDbProblem(binary);
+  return problem ? { problem, install: FERRETDB_INSTALL } : { binary };
 }
 
 /**
@@ -157,7 +221,8 @@ export function ferretDbSpec(binary: string): ServerSpec {
 /**
  * Start FerretDB (on `port`, default a free one) for tests that kill and restart it. Its
  * SQLite files stay in the scratch directory across `kill()`/`restart()`, so data survives a
- * restart; `stop()` removes them. Throws when no runnable binary is found.
+ * restart; `stop()` removes them. Builds FerretDB first when needed (see
+ * {@link prepareFerretDb}); rejects when no runnable binary can be had.
  *
  * @example
  * ```ts
@@ -167,19 +232,22 @@ export function ferretDbSpec(binary: string): ServerSpec {
  * await server.stop();
  * ```
  */
-export function startFerretDb(port?: number): Promise<RunningServer> {
-  const binary = findFerretDb();
-  if (!binary) throw new Error(`FerretDB is not installed. Build it with: ${FERRETDB_INSTALL}`);
-  const problem = ferretDbProblem(binary);
-  if (problem) throw new Error(`${problem}. Build a working one with: ${FERRETDB_INSTALL}`);
-  return startServer(ferretDbSpec(binary), port);
+export async function startFerretDb(
+  port?: number,
+  options: FerretDbOptions = {},
+): Promise<RunningServer> {
+  const found = await prepareFerretDb(options);
+  if (found.problem !== undefined) throw new Error(`${found.problem}. To fix: ${found.install}`);
+  return startServer(ferretDbSpec(found.binary), port);
 }
 
 /**
  * Vitest globalSetup helper: provides `mongoUrl`. Uses `MONGODB_URL` when set (a real
- * MongoDB, say); else starts FerretDB; else (missing or broken binary) reports the backend
- * missing and provides `undefined`. Returns the teardown. Use {@link detectMongoServer} to pick
- * the store's expiry mode for whichever server it is.
+ * MongoDB, say); else starts FerretDB, building it on the first run (see
+ * {@link prepareFerretDb}); else (no Go, a failed build, a broken binary) reports the backend
+ * missing and provides `undefined`, or throws when SESSIONS_REQUIRE_ALL_BACKENDS=1. Returns the
+ * teardown. Use {@link detectMongoServer} to pick the store's expiry mode for whichever server
+ * it is.
  *
  * @example
  * ```ts
@@ -188,20 +256,22 @@ export function startFerretDb(port?: number): Promise<RunningServer> {
  * export default (project: TestProject) => setupMongo(project);
  * ```
  */
-export async function setupMongo(project: MongoUrlProvider): Promise<() => Promise<void>> {
+export async function setupMongo(
+  project: MongoUrlProvider,
+  options: FerretDbOptions = {},
+): Promise<() => Promise<void>> {
   const fromEnv = process.env.MONGODB_URL;
   if (fromEnv) {
     project.provide('mongoUrl', fromEnv);
     return async () => {};
   }
-  const binary = findFerretDb();
-  const problem = binary ? ferretDbProblem(binary) : 'ferretdb is not installed';
-  if (!binary || problem) {
-    reportMissingBackend('mongodb', problem ?? 'ferretdb is not installed', FERRETDB_INSTALL);
+  const found = await prepareFerretDb(options);
+  if (found.problem !== undefined) {
+    reportMissingBackend('mongodb', found.problem, found.install);
     project.provide('mongoUrl', undefined);
     return async () => {};
   }
-  const server = await startServer(ferretDbSpec(binary));
+  const server = await startServer(ferretDbSpec(found.binary));
   project.provide('mongoUrl', server.url);
   return () => server.stop();
 }

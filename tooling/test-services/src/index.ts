@@ -1,6 +1,7 @@
 /**
  * Test servers for the sessions workspace: one launcher, one report of what was missing.
- * Backends add a module each (see redis.ts, ferretdb.ts, dynamodb.ts).
+ * Backends add a module each (see redis.ts, ferretdb.ts, dynamodb.ts, chromium.ts); a server
+ * built from source on first use goes through go-build.ts.
  */
 export {
   allBackendsRequired,

@@ -32,13 +32,33 @@ export interface RunningServer {
   readonly dir: string;
   /** The current process id (changes on restart). */
   readonly pid: number | undefined;
-  /** Send a signal (default SIGKILL) and wait for the process to exit. */
+  /**
+   * Send a signal (default SIGKILL). A signal that ends a process waits for it to exit (a
+   * stopped one is continued so that it can); one that stops, continues or is ignored by
+   * default (SIGSTOP, SIGCONT, ...) returns at once, the process still there.
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Start again on the same port (after `kill`), and wait until ready. */
   restart(): Promise<void>;
   /** Kill the server and remove its scratch directory. Safe to call twice. */
   stop(): Promise<void>;
 }
+
+/**
+ * Signals whose default action does not end a process: it stops, continues or ignores them.
+ * Waiting for an exit after one of these would wait forever.
+ */
+const NON_TERMINATING = new Set<NodeJS.Signals>([
+  'SIGSTOP',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGCONT',
+  'SIGCHLD',
+  'SIGURG',
+  'SIGWINCH',
+]);
+const STOPPING = new Set<NodeJS.Signals>(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
 /** A free TCP port on 127.0.0.1, as the OS hands it out. */
 export async function freePort(): Promise<number> {
@@ -86,12 +106,15 @@ export async function startServer(spec: ServerSpec, port?: number): Promise<Runn
   const url = spec.url(chosenPort);
   let child: ChildProcess | undefined;
   let exited = true;
+  // Set by kill('SIGSTOP') and friends: a stopped process acts on no signal but SIGKILL.
+  let paused = false;
   let output = '';
 
   const launch = async () => {
     const { cmd, args, env } = spec.command(chosenPort, dir);
     output = '';
     exited = false;
+    paused = false;
     child = spawn(cmd, args, {
       cwd: dir,
       env: { ...process.env, ...env },
@@ -127,9 +150,17 @@ export async function startServer(spec: ServerSpec, port?: number): Promise<Runn
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const proc = child;
     if (!proc || exited) return;
+    if (NON_TERMINATING.has(signal)) {
+      proc.kill(signal);
+      if (STOPPING.has(signal)) paused = true;
+      else if (signal === 'SIGCONT') paused = false;
+      return;
+    }
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill(signal);
+      // A stopped process keeps the signal pending until it runs again.
+      if (paused) proc.kill('SIGCONT');
     });
   };
 

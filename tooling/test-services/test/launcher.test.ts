@@ -1,8 +1,10 @@
 // The launcher itself: free ports, a real readiness check, kill and restart on the same port,
 // and the missing-backend report.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterEach, expect, test } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import {
   freePort,
   missingBackends,
@@ -36,6 +38,29 @@ const echoSpec: ServerSpec = {
   readyTimeoutMs: 10_000,
 };
 
+/** `echoSpec.ping` with a bound: a stopped server accepts the connection but never answers. */
+function pingWithin(url: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { timeout: ms }, (res) => {
+      res.resume();
+      res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${ms} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// Reports from these tests go to a scratch folder, not to the report of the run they are in.
+const reports = mkdtempSync(join(tmpdir(), 'sessions-reports-'));
+beforeAll(() => {
+  process.env.SESSIONS_MISSING_BACKENDS_DIR = reports;
+});
+afterAll(() => {
+  delete process.env.SESSIONS_MISSING_BACKENDS_DIR;
+  rmSync(reports, { recursive: true, force: true });
+});
+
 const started: RunningServer[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
@@ -58,6 +83,34 @@ test('a server is ready only when it answers, and comes back on the same port', 
   expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
   await server.stop();
   expect(existsSync(server.dir)).toBe(false);
+});
+
+test('SIGSTOP and SIGCONT return at once; a terminating signal still waits for the exit', async () => {
+  const server = await startServer(echoSpec);
+  started.push(server);
+  const pid = server.pid;
+
+  let t = Date.now();
+  await server.kill('SIGSTOP');
+  expect(Date.now() - t).toBeLessThan(1000);
+  expect(server.pid).toBe(pid);
+  await expect(pingWithin(server.url, 500)).rejects.toThrow(/no answer/);
+
+  t = Date.now();
+  await server.kill('SIGCONT');
+  expect(Date.now() - t).toBeLessThan(1000);
+  await expect(pingWithin(server.url, 5000)).resolves.toBeUndefined();
+
+  // SIGTERM to a stopped process stays pending until it runs again: kill() continues it.
+  await server.kill('SIGSTOP');
+  t = Date.now();
+  await server.kill('SIGTERM');
+  expect(Date.now() - t).toBeLessThan(2000);
+  await expect(pingWithin(server.url, 500)).rejects.toThrow();
+  expect(() => process.kill(pid as number, 0)).toThrow(/ESRCH/);
+
+  await server.restart();
+  await expect(pingWithin(server.url, 5000)).resolves.toBeUndefined();
 });
 
 test('a binary that exits is reported with its output, not waited for', async () => {
