@@ -34,6 +34,11 @@ export interface CheckContext {
   readonly clock: FakeClock;
   /** A namespace no other check (or run) uses. */
   readonly namespace: string;
+  /**
+   * Aborts when the check is stopped (its timeout, the run's budget) or over. The stores from
+   * `open` are already cut off by it; a check that waits or loops on its own checks it too.
+   */
+  readonly signal: AbortSignal;
   /** Build a fresh store (and its raw access); it is closed after the check. */
   open(options?: OpenOptions): Promise<OpenedStore>;
 }
@@ -60,7 +65,10 @@ export interface Check {
 }
 
 /** A check as written in a concern file, before the concern prefixes its id. */
-export type CheckSpec = Omit<Check, 'id' | 'concern'> & { name: string };
+export type CheckSpec = Omit<Check, 'id' | 'concern'> & {
+  /** The check's name within its concern; its id becomes `<concern>/<name>`. */
+  name: string;
+};
 
 /** Give each spec of one concern its id (`<concern>/<name>`) and concern. */
 export function defineChecks(concern: string, specs: CheckSpec[]): Check[] {

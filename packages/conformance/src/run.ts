@@ -6,16 +6,22 @@ import type { SessionStore } from '@sessions/core';
 import type { Check, CheckContext, OpenOptions } from './check.js';
 import { storeChecks } from './checks/index.js';
 import { FakeClock } from './clock.js';
+import { guardStore, untilAborted } from './guarded-store.js';
 import { createManagerChecks, type ManagerCheckOptions } from './manager-checks/index.js';
 import type { RuleId } from './rules.js';
+import { asError } from './safe-error.js';
 import type { StoreFactory, StoreFactoryContext } from './types.js';
 import { randomToken } from './util.js';
 
 /** The outcome of one check. */
 export interface CheckResult {
+  /** The check's id, `<concern>/<name>` (e.g. `manager/idle-timeout`). */
   id: string;
+  /** The contract rule the check proves. */
   rule: RuleId;
+  /** What the check asserts, in one line. */
   title: string;
+  /** Whether the store passed it. */
   ok: boolean;
   /** Why it failed (an assertion error, or what the store threw). */
   error?: Error;
@@ -34,9 +40,28 @@ export interface RunOptions {
    * store that is not meant to back the manager. Default: the full checks.
    */
   manager?: ManagerCheckOptions | false;
+  /**
+   * The whole run's budget in ms (default 30 minutes). A check still running when it runs out
+   * is stopped and fails, and the checks after it fail as not run: a store whose every call
+   * hangs costs the budget, not an hour of per-check timeouts.
+   */
+  budgetMs?: number;
+  /** Stops the run: the running check fails, the rest fail as not run. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link executeCheck}. */
+export interface ExecuteOptions {
+  /** Stops the check early (the run's budget, or the caller's signal). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** The default budget of a whole run: well above a healthy backend's few minutes. */
+export const DEFAULT_BUDGET_MS = 30 * 60_000;
+/** How long closing a check's stores may take. */
+const CLOSE_TIMEOUT_MS = 10_000;
+const STOPPED_CLOSE_TIMEOUT_MS = 1_000;
 
 /**
  * The checks that apply to a backend with these capabilities: the store checks, then the
@@ -84,55 +109,95 @@ export async function runChecks(
   factory: StoreFactory,
   options: RunOptions = {},
 ): Promise<CheckResult[]> {
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const budget = AbortSignal.timeout(budgetMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   const results: CheckResult[] = [];
   for (const check of selectChecks(factory, options)) {
-    results.push(await executeCheck(factory, check));
+    if (signal.aborted) {
+      const why = budget.aborted
+        ? `the run's budget of ${budgetMs} ms ran out`
+        : 'the run was stopped';
+      results.push(failed(check, new Error(`not run: ${why}`)));
+      continue;
+    }
+    results.push(await executeCheck(factory, check, { signal }));
   }
   return results;
 }
 
-/** Run one check in a fresh context, bounded by its timeout; closes every store it opened. */
-export async function executeCheck(factory: StoreFactory, check: Check): Promise<CheckResult> {
+/**
+ * Run one check in a fresh context, bounded by its timeout (and `options.signal`); closes every
+ * store it opened. When the check times out, its stores are cut off: its calls still in flight
+ * reject, and it cannot go on calling them in the background.
+ */
+export async function executeCheck(
+  factory: StoreFactory,
+  check: Check,
+  options: ExecuteOptions = {},
+): Promise<CheckResult> {
+  const ms = checkTimeout(factory, check);
+  const stop = new AbortController();
+  const timer = setTimeout(
+    () => stop.abort(new Error(`${check.id} did not finish within ${ms} ms`)),
+    ms,
+  );
+  const onOuterAbort = () =>
+    stop.abort(new Error(`${check.id} was stopped: ${asError(options.signal?.reason).message}`));
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const signal = stop.signal;
   const opened: Array<SessionStore<unknown>> = [];
-  let finished = false;
   const clock = new FakeClock();
   const namespace = `cf_${randomToken(12)}`;
   const context: CheckContext = {
     capabilities: factory.capabilities,
     clock,
     namespace,
+    signal,
     async open(openOptions: OpenOptions = {}) {
-      if (finished) throw new Error(`check ${check.id} opened a store after it timed out`);
+      if (signal.aborted) throw new Error(`check ${check.id} opened a store after it was stopped`);
       const storeContext: StoreFactoryContext = {
         namespace: openOptions.namespace ?? namespace,
         clock: clock.now,
+        signal,
       };
       if (openOptions.codec) storeContext.codec = openOptions.codec;
       const store = await factory.create(storeContext);
       // Tracked before raw() runs, so the store is closed even if building raw access throws.
       opened.push(store);
-      return { store, raw: factory.raw(store, storeContext), namespace: storeContext.namespace };
+      const raw = factory.raw(store, storeContext);
+      return { store: guardStore(store, signal), raw, namespace: storeContext.namespace };
     },
   };
-  const base = { id: check.id, rule: check.rule, title: check.title };
   let error: Error | undefined;
   try {
-    await withTimeout(check.run(context), checkTimeout(factory, check), check.id);
+    await untilAborted(check.run(context), signal);
   } catch (err) {
     error = asError(err);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    // Whatever the check left running (it failed early, or timed out) is cut off from here on.
+    if (!signal.aborted) stop.abort(new Error(`${check.id} is over`));
   }
-  finished = true;
   // Close every store even when the check failed; a close failure fails a passing check.
   for (const store of opened) {
     try {
-      await withTimeout(store.close(), 10_000, `${check.id}: close()`);
+      // After the run was stopped, closing gets a short while: the run must end.
+      const closeMs = options.signal?.aborted ? STOPPED_CLOSE_TIMEOUT_MS : CLOSE_TIMEOUT_MS;
+      await untilAborted(store.close(), AbortSignal.timeout(closeMs));
     } catch (err) {
-      error ??= new Error(`close() after the check failed: ${asError(err).message}`, {
-        cause: err,
-      });
+      error ??= new Error(`close() after the check failed: ${asError(err).message}`);
     }
   }
-  return error ? { ...base, ok: false, error } : { ...base, ok: true };
+  return error
+    ? failed(check, error)
+    : { id: check.id, rule: check.rule, title: check.title, ok: true };
+}
+
+function failed(check: Check, error: Error): CheckResult {
+  return { id: check.id, rule: check.rule, title: check.title, ok: false, error };
 }
 
 function matches(check: Check, filter: CheckFilter | undefined): boolean {
@@ -140,16 +205,4 @@ function matches(check: Check, filter: CheckFilter | undefined): boolean {
   if (typeof filter === 'string') return check.id.includes(filter);
   if (filter instanceof RegExp) return filter.test(check.id);
   return filter(check);
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(`non-error thrown: ${String(err)}`);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

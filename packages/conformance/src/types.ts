@@ -12,6 +12,11 @@ export interface StoreFactoryContext {
   clock: Clock;
   /** The codec the check wants, when it is not the store's default. */
   codec?: Codec;
+  /**
+   * Aborts when the check is stopped or over: a factory whose `create` waits on the backend
+   * (a connection, a table) can give up with it.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -82,6 +87,7 @@ export interface StoreCapabilities {
 export interface StoreFactory {
   /** Shown in test names. */
   name: string;
+  /** What the backend can do, so that only the checks that apply to it run. */
   capabilities: StoreCapabilities;
   /** Build a fresh store. The suite closes every store it builds. */
   create(context: StoreFactoryContext): SessionStore<unknown> | Promise<SessionStore<unknown>>;

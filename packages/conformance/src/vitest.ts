@@ -4,7 +4,13 @@
  */
 import { describe, test } from 'vitest';
 import type { Check } from './check.js';
-import { checkTimeout, executeCheck, type RunOptions, selectChecks } from './run.js';
+import {
+  checkTimeout,
+  DEFAULT_BUDGET_MS,
+  executeCheck,
+  type RunOptions,
+  selectChecks,
+} from './run.js';
 import type { StoreFactory } from './types.js';
 
 /**
@@ -45,6 +51,13 @@ export function describeStore(factory: StoreFactory, options: DescribeStoreOptio
     list.push(check);
     byConcern.set(check.concern, list);
   }
+  // The run's budget starts with its first check, whenever vitest gets to it.
+  let budget: AbortSignal | undefined;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const runSignal = () => {
+    budget ??= AbortSignal.timeout(budgetMs);
+    return options.signal ? AbortSignal.any([options.signal, budget]) : budget;
+  };
   describe(`${factory.name} store conformance`, () => {
     for (const [concern, list] of byConcern) {
       describe(concern, () => {
@@ -53,7 +66,14 @@ export function describeStore(factory: StoreFactory, options: DescribeStoreOptio
           test(
             `[${check.rule}] ${check.title}`,
             async () => {
-              const result = await executeCheck(factory, check);
+              const signal = runSignal();
+              if (signal.aborted) {
+                const why = budget?.aborted
+                  ? `the run's budget of ${budgetMs} ms ran out`
+                  : 'the run was stopped';
+                throw new Error(`not run: ${why}`);
+              }
+              const result = await executeCheck(factory, check, { signal });
               if (result.error) throw result.error;
             },
             checkTimeout(factory, check) + 15_000,

@@ -6,6 +6,7 @@ import { MemoryBackend, MemoryStore } from '@sessions/core';
 import { describe, expect, test } from 'vitest';
 import { type BrokenStore, brokenFactory } from './broken/base.js';
 import { casBroken } from './broken/cas.js';
+import { contractEdgesBroken } from './broken/contract-edges.js';
 import { corruptBroken } from './broken/corrupt.js';
 import { inputBroken } from './broken/input.js';
 import { lifecycleBroken } from './broken/lifecycle.js';
@@ -23,6 +24,7 @@ const BROKEN: BrokenStore[] = [
   ...payloadBroken,
   ...corruptBroken,
   ...lifecycleBroken,
+  ...contractEdgesBroken,
 ];
 
 describe('the suite catches broken stores', () => {

@@ -38,7 +38,7 @@ async function failing(options: ManagerCheckOptions, factory: StoreFactory): Pro
     filter: (c) => c.concern === 'manager',
     manager: options,
   });
-  expect(results.length).toBe(11);
+  expect(results.length).toBe(13);
   return results.filter((r) => !r.ok).map((r) => r.id);
 }
 
@@ -58,7 +58,7 @@ describe('manager checks on the MemoryStore', () => {
 });
 
 describe('manager checks fail on broken variants', () => {
-  const small = { increments: 200, inFlight: 20 };
+  const small = { increments: 200, inFlight: 20, raceRounds: 60 };
 
   it('a store that ignores ifVersion fails the lost-update, stale-save and race checks', async () => {
     const broken = memoryFactory('ignores-ifVersion', (store) =>
@@ -80,7 +80,22 @@ describe('manager checks fail on broken variants', () => {
     const broken = memoryFactory('ignores-except', (store) =>
       override(store, { deleteByUser: (userId) => store.deleteByUser(userId) }),
     );
-    expect(await failing(small, broken)).toEqual(['manager/destroy-all-except']);
+    expect(await failing(small, broken)).toEqual([
+      'manager/destroy-all-except',
+      'manager/destroy-all-except-then-regenerate',
+    ]);
+  });
+
+  it('a "log out everywhere" that only deletes (no revocation mark) fails the race check', async () => {
+    const unmarked: ManagerCheckOptions = {
+      ...small,
+      createManager: <D>(options: SessionManagerOptions) => {
+        const manager = createSessionManager<D>(options);
+        return { ...manager, destroyAllForUser: (userId) => options.store.deleteByUser(userId) };
+      },
+    };
+    const failed = await failing(unmarked, memoryFactory('unmarked'));
+    expect(failed).toContain('manager/destroy-all-races-regenerate');
   });
 
   it('a store that plants a record under every key it misses fails the fixation check', async () => {

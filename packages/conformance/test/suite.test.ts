@@ -88,11 +88,12 @@ describe('the checks', () => {
       'cas-race/one-winner-on-create',
       'cas-race/concurrent-writes-distinct-versions',
       'cas-race/chained-updates-lose-nothing',
+      'cas-race/touch-racing-set-loses-nothing',
     ]);
     expect(selectChecks(factory, { filter: /^lifecycle\/close-twice$/ }).map((c) => c.id)).toEqual([
       'lifecycle/close-twice',
     ]);
-    expect(selectChecks(factory, { filter: (c) => c.rule === 'CAS-3' })).toHaveLength(4);
+    expect(selectChecks(factory, { filter: (c) => c.rule === 'CAS-3' })).toHaveLength(5);
   });
 });
 
@@ -104,6 +105,8 @@ describe('one check model for the store and the manager', () => {
       [
         'manager/absolute-timeout',
         'manager/destroy-all-except',
+        'manager/destroy-all-except-then-regenerate',
+        'manager/destroy-all-races-regenerate',
         'manager/destroy-then-stale-save',
         'manager/fixation',
         'manager/hashed-at-rest',
@@ -126,7 +129,7 @@ describe('one check model for the store and the manager', () => {
     const { factory } = trackingFactory();
     const ids = (options: RunOptions) =>
       selectChecks(factory, options).filter((c) => c.concern === 'manager');
-    expect(ids({})).toHaveLength(11);
+    expect(ids({})).toHaveLength(13);
     expect(ids({ manager: false })).toEqual([]);
     const small = ids({ manager: { increments: 7, inFlight: 3 } });
     expect(small.find((c) => c.id === 'manager/update-no-lost-increments')?.title).toMatch(
@@ -153,7 +156,7 @@ describe('one check model for the store and the manager', () => {
     );
     const names = (JSON.parse(out) as Array<{ name: string }>).map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names.filter((n) => / manager > \[MANAGER-\d\] /.test(n))).toHaveLength(11);
+    expect(names.filter((n) => / manager > \[MANAGER-\d\] /.test(n))).toHaveLength(13);
     expect(names).toHaveLength(selectChecks(trackingFactory().factory).length);
   });
 });
@@ -288,7 +291,7 @@ describe('the docs', () => {
   test('the README states every manager rule and names every manager check', () => {
     const readme = read('../README.md');
     const ids = [...Object.keys(RULES), ...checks.map((c) => c.id)].filter(isManager);
-    expect(ids.length).toBe(18);
+    expect(ids.length).toBe(20);
     expect(ids.filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 

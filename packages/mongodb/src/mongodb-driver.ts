@@ -90,7 +90,7 @@ export class MongoDBDriver implements StoreDriver {
   deleteByUser(userId: string, except: string | undefined, op: Operation): Promise<number> {
     const filter: Filter<SessionDocument> = { ...this.#liveIn(op), userId };
     if (except !== undefined) filter._id = { $ne: this.#id(except) };
-    return this.#deleteMany(filter, op);
+    return this.#deleteMatching(filter, op, { userId, expiresAt: { $gt: new Date(op.now) } });
   }
 
   /** Every live session of the namespace: a scan of it (keep it off the hot path). */
@@ -103,10 +103,8 @@ export class MongoDBDriver implements StoreDriver {
   }
 
   prune(op: Operation): Promise<number> {
-    return this.#deleteMany(
-      { namespace: this.#namespace, expiresAt: { $lte: new Date(op.now) } },
-      op,
-    );
+    const expired = { expiresAt: { $lte: new Date(op.now) } };
+    return this.#deleteMatching({ namespace: this.#namespace, ...expired }, op, expired);
   }
 
   /** Ask the server what it is (when `serializeWrites: 'auto'`) and create the indexes. */
@@ -145,6 +143,33 @@ export class MongoDBDriver implements StoreDriver {
     return this.#io(() => this.collection.find(filter, { signal: op.signal }).toArray()).then(
       (docs) => docs.map((doc) => ({ key: doc._id.slice(prefix), ...toStored(doc) })),
     );
+  }
+
+  /**
+   * Delete what `filter` matches. FerretDB matches a `deleteMany` on a snapshot, then deletes by
+   * `_id`: a session written meanwhile (given to another user, made live again) would go too.
+   * There, each match is deleted behind this process's writes to it, `still` checked again.
+   */
+  async #deleteMatching(
+    filter: Filter<SessionDocument>,
+    op: Operation,
+    still: Filter<SessionDocument>,
+  ): Promise<number> {
+    if (!(this.#serialize ?? (await this.#io(() => this.#detect(op))))) {
+      return this.#deleteMany(filter, op);
+    }
+    const prefix = this.#id('').length;
+    const matched = await this.#io(() =>
+      this.collection.find(filter, { projection: { _id: 1 }, signal: op.signal }).toArray(),
+    );
+    const deleted = await Promise.all(
+      matched.map(({ _id }) =>
+        this.#write(_id.slice(prefix), op, async ({ collection, id, options }) => {
+          return (await collection.deleteOne({ _id: id, ...still }, options)).deletedCount;
+        }),
+      ),
+    );
+    return deleted.reduce((sum, n) => sum + n, 0);
   }
 
   async #deleteMany(filter: Filter<SessionDocument>, op: Operation): Promise<number> {

@@ -18,6 +18,9 @@ const BAD_USER_IDS: BadUserId[] = [
   { name: 'newline', label: 'a string with a newline', userId: 'alice\nbob' },
   { name: 'nul-byte', label: 'a string with a NUL byte', userId: 'alice\u0000' },
   { name: 'c1-control', label: 'a string with a C1 control character', userId: 'alice\u0085' },
+  { name: 'delete-char', label: 'a string with DEL (0x7f)', userId: 'alice\u007f' },
+  { name: 'c1-first', label: 'a string with 0x80, the first C1 control', userId: 'alice\u0080' },
+  { name: 'c1-last', label: 'a string with 0x9f, the last C1 control', userId: 'alice\u009f' },
   { name: 'too-long', label: 'a 257-character string', userId: 'u'.repeat(257) },
 ];
 

@@ -1,11 +1,23 @@
 /** CAS-3: compare-and-set is atomic, so concurrent writers never silently overwrite each other. */
 import assert from 'node:assert/strict';
 import { isSessionError } from '@sessions/core';
-import { defineChecks } from '../check.js';
+import { type CheckContext, defineChecks } from '../check.js';
 import { randomKey } from '../util.js';
 import { inAMinute, show } from './support.js';
 
 const WRITERS = 20;
+
+/**
+ * Two stores on the check's namespace, as two app instances would be: every race alternates
+ * its writers between them, so a lock held per store instance does not pass for atomicity.
+ */
+async function twoInstances(ctx: CheckContext) {
+  const [first, second] = [await ctx.open(), await ctx.open()];
+  return {
+    store: first.store,
+    instance: (writer: number) => (writer % 2 === 0 ? first.store : second.store),
+  };
+}
 
 /** Split settled results into the writers that won and the errors of those that lost. */
 function tally(results: Array<PromiseSettledResult<{ version: number }>>) {
@@ -32,15 +44,15 @@ export const casRaceChecks = defineChecks('cas-race', [
   {
     name: 'one-winner-on-version',
     rule: 'CAS-3',
-    title: `${WRITERS} writers racing with the same ifVersion: exactly one wins, the others get CONFLICT`,
+    title: `${WRITERS} writers on two store instances racing with the same ifVersion: exactly one wins, the others get CONFLICT`,
     async run(ctx) {
-      const { store } = await ctx.open();
+      const { store, instance } = await twoInstances(ctx);
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       await store.set(key, { data: { writer: -1 }, expiresAt });
       const results = await Promise.allSettled(
         Array.from({ length: WRITERS }, (_, writer) =>
-          store.set(
+          instance(writer).set(
             key,
             { data: { writer, payload: 'x'.repeat(writer * 10) }, expiresAt },
             { ifVersion: 1 },
@@ -64,14 +76,14 @@ export const casRaceChecks = defineChecks('cas-race', [
   {
     name: 'one-winner-on-create',
     rule: 'CAS-3',
-    title: `${WRITERS} writers racing to create with ifVersion 0: exactly one wins`,
+    title: `${WRITERS} writers on two store instances racing to create with ifVersion 0: exactly one wins`,
     async run(ctx) {
-      const { store } = await ctx.open();
+      const { store, instance } = await twoInstances(ctx);
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       const results = await Promise.allSettled(
         Array.from({ length: WRITERS }, (_, writer) =>
-          store.set(
+          instance(writer).set(
             key,
             { data: { writer }, expiresAt, userId: `user${writer}` },
             { ifVersion: 0 },
@@ -94,14 +106,14 @@ export const casRaceChecks = defineChecks('cas-race', [
   {
     name: 'concurrent-writes-distinct-versions',
     rule: 'CAS-3',
-    title: `${WRITERS} unconditional writers racing all succeed, each with its own version`,
+    title: `${WRITERS} unconditional writers on two store instances racing all succeed, each with its own version`,
     async run(ctx) {
-      const { store } = await ctx.open();
+      const { store, instance } = await twoInstances(ctx);
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       const results = await Promise.all(
         Array.from({ length: WRITERS }, (_, writer) =>
-          store.set(key, { data: { writer }, expiresAt }),
+          instance(writer).set(key, { data: { writer }, expiresAt }),
         ),
       );
       const versions = results.map((r) => r.version).sort((a, b) => a - b);
@@ -123,13 +135,15 @@ export const casRaceChecks = defineChecks('cas-race', [
   {
     name: 'chained-updates-lose-nothing',
     rule: 'CAS-3',
-    title: 'read-modify-write loops with ifVersion and retry on CONFLICT lose no increment',
+    title:
+      'read-modify-write loops on two store instances, with ifVersion and retry on CONFLICT, lose no increment',
     async run(ctx) {
-      const { store } = await ctx.open();
+      const { store, instance } = await twoInstances(ctx);
       const key = randomKey();
       const expiresAt = inAMinute(ctx);
       await store.set(key, { data: { count: 0 }, expiresAt });
-      const increment = async () => {
+      const increment = async (writer: number) => {
+        const store = instance(writer);
         for (let attempt = 0; attempt < 100; attempt++) {
           const current = await store.get(key);
           assert.ok(current, 'the counter record vanished');
@@ -147,8 +161,33 @@ export const casRaceChecks = defineChecks('cas-race', [
         }
         assert.fail('an increment did not get through in 100 attempts');
       };
-      await Promise.all(Array.from({ length: 10 }, increment));
+      await Promise.all(Array.from({ length: 10 }, (_, writer) => increment(writer)));
       assert.deepEqual((await store.get(key))?.data, { count: 10 });
+    },
+  },
+  {
+    name: 'touch-racing-set-loses-nothing',
+    rule: 'CAS-3',
+    title:
+      'a touch racing a set on another store instance never undoes the set: its data and version stand',
+    async run(ctx) {
+      const { store, instance } = await twoInstances(ctx);
+      const key = randomKey();
+      const expiresAt = inAMinute(ctx);
+      await store.set(key, { data: { round: -1 }, expiresAt });
+      for (let round = 0; round < 25; round++) {
+        const [{ version }] = await Promise.all([
+          instance(0).set(key, { data: { round }, expiresAt }),
+          instance(1).touch(key, expiresAt + round + 1),
+        ]);
+        const stored = await store.get(key);
+        assert.deepEqual(
+          stored?.data,
+          { round },
+          `round ${round}: the set's data was lost to a concurrent touch`,
+        );
+        assert.equal(stored?.version, version, `round ${round}: the set's version was lost`);
+      }
     },
   },
 ]);

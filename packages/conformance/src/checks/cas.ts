@@ -77,6 +77,21 @@ export const casChecks = defineChecks('cas', [
     },
   },
   {
+    name: 'recreated-after-delete-is-version-1',
+    rule: 'CAS-1',
+    title: 'a record written after delete() starts again at version 1',
+    async run(ctx) {
+      const { store } = await ctx.open();
+      const key = randomKey();
+      const expiresAt = inAMinute(ctx);
+      await store.set(key, { data: {}, expiresAt });
+      await store.set(key, { data: {}, expiresAt });
+      assert.equal(await store.delete(key), true);
+      assert.deepEqual(await store.set(key, { data: {}, expiresAt }), { version: 1 });
+      assert.equal((await store.get(key))?.version, 1);
+    },
+  },
+  {
     name: 'match-writes',
     rule: 'CAS-2',
     title: 'set with the stored version as ifVersion writes and bumps the version',

@@ -101,4 +101,31 @@ export const payloadLimitChecks = defineChecks('payload-limits', [
       await expectNothingStored(raw, key, 'a set over the limit in bytes');
     },
   },
+  {
+    name: 'exact-edge-multi-byte',
+    rule: 'DATA-2',
+    title:
+      'multi-byte data encoding to exactly maxPayloadBytes is stored; one byte more is TOO_LARGE',
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const { store, raw } = await ctx.open({ codec: jsonCodec });
+      const limit = store.maxPayloadBytes;
+      const mark = marker();
+      // '€' is 3 UTF-8 bytes: fill with it, then pad with ASCII to the exact byte count.
+      const euros = '€'.repeat(Math.floor((limit - ENVELOPE - mark.length) / 3) - 1);
+      const pad = (bytes: number) =>
+        'x'.repeat(bytes - ENVELOPE - mark.length - Buffer.byteLength(euros));
+      const exact = { blob: mark + euros + pad(limit) };
+      assert.equal(Buffer.byteLength(JSON.stringify(exact)), limit);
+      const key = randomKey();
+      const expiresAt = inAMinute(ctx);
+      await store.set(key, { data: exact, expiresAt });
+      assert.deepEqual((await store.get(key))?.data, exact, 'the data at the limit round-trips');
+      const over = randomKey();
+      await expectCode('TOO_LARGE', 'set one byte over the limit', () =>
+        store.set(over, { data: { blob: mark + euros + pad(limit + 1) }, expiresAt }),
+      );
+      await expectNothingStored(raw, over, 'a set one byte over the limit');
+    },
+  },
 ]);

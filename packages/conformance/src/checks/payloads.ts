@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { jsonCodec } from '@sessions/core';
-import { type CheckContext, type CheckSpec, defineChecks } from '../check.js';
+import { type CheckContext, type CheckSpec, defineChecks, hasList } from '../check.js';
 import { randomKey } from '../util.js';
 import { expectListed, inAMinute } from './support.js';
 
@@ -128,6 +128,30 @@ export const payloadChecks = defineChecks('payloads', [
         data: { n: 1 },
         expiresAt,
         userId: 'u1',
+        version: 1,
+      });
+    },
+  },
+  {
+    name: 'namespace-list-returns-copy',
+    rule: 'DATA-4',
+    title: 'mutating a record list() returned does not change what the store holds',
+    applies: hasList,
+    async run(ctx) {
+      const { store } = await ctx.open();
+      const key = randomKey();
+      const expiresAt = inAMinute(ctx);
+      await store.set(key, { data: { n: 1, nested: { m: 1 } }, expiresAt });
+      assert.ok(store.list, 'the store declares list() but has none');
+      const listed = (await store.list()).find((s) => s.key === key);
+      assert.ok(listed, 'list() should return the session');
+      const data = listed.record.data as { n: number; nested: { m: number } };
+      data.n = 2;
+      data.nested.m = 2;
+      listed.record.expiresAt = 0;
+      assert.deepStrictEqual(await store.get(key), {
+        data: { n: 1, nested: { m: 1 } },
+        expiresAt,
         version: 1,
       });
     },

@@ -123,6 +123,29 @@ export const physicalRemovalChecks = defineChecks('physical-removal', [
     },
   },
   {
+    name: 'prune-own-namespace-only',
+    rule: 'NS-1',
+    title: "prune() removes only its own namespace's expired records, never another's",
+    applies: hasPrune,
+    async run(ctx) {
+      const mine = await ctx.open();
+      const theirs = await ctx.open({ namespace: `${ctx.namespace}_other` });
+      const key = randomKey();
+      const expiresAt = inAMinute(ctx);
+      await mine.store.set(key, { data: { mine: true }, expiresAt });
+      await theirs.store.set(key, { data: { mine: false }, expiresAt });
+      ctx.clock.set(expiresAt + 1);
+      assert.equal(await mine.store.prune?.(), 1, 'prune() counts its own expired record');
+      await expectNothingStored(mine.raw, key, 'prune() of its own namespace');
+      assert.notEqual(
+        await theirs.raw.read(key),
+        undefined,
+        "prune() removed another namespace's expired record",
+      );
+      await theirs.store.prune?.();
+    },
+  },
+  {
     name: 'native-expiry-on-set',
     rule: 'TTL-5',
     title: "set gives the entry a native expiry at the record's expiresAt, also when replacing it",

@@ -21,6 +21,31 @@ export const ttlTouchChecks = defineChecks('ttl-touch', [
     },
   },
   {
+    name: 'long-lifetimes',
+    rule: 'TTL-1',
+    title:
+      'lifetimes of 30 and 400 days are kept to the millisecond, by set and by touch (no clamping)',
+    async run(ctx) {
+      const { store } = await ctx.open();
+      const key = randomKey();
+      const day = 24 * 60 * 60_000;
+      const start = ctx.clock.now();
+      const [month, longest] = [start + 30 * day + 7, start + 400 * day + 11];
+      await store.set(key, { data: { a: 1 }, expiresAt: longest, userId: 'long' });
+      assert.equal((await store.get(key))?.expiresAt, longest, 'set to +400 days');
+      assert.equal(await store.touch(key, month), true);
+      assert.equal((await store.get(key))?.expiresAt, month, 'touch to +30 days');
+      assert.equal(await store.touch(key, longest), true);
+      assert.equal((await store.get(key))?.expiresAt, longest, 'touch to +400 days');
+      const [listed] = await expectListed(ctx, store, 'long', [key]);
+      assert.equal(listed?.record.expiresAt, longest, 'listByUser after touch to +400 days');
+      ctx.clock.set(longest - 1);
+      assert.equal((await store.get(key))?.expiresAt, longest, 'live a millisecond before');
+      ctx.clock.set(longest);
+      assert.equal(await store.get(key), undefined, 'gone at its expiresAt');
+    },
+  },
+  {
     name: 'shortens',
     rule: 'TTL-4',
     title: 'touch to an earlier (future) expiresAt returns true and the record expires then',

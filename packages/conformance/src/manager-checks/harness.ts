@@ -26,6 +26,10 @@ export interface ManagerCheckOptions {
   inFlight?: number;
   /** The retry bound the concurrency check gives `update` (default 200). */
   updateRetries?: number;
+  /** How many "log out everywhere" races against regenerate and login to run (default 200). */
+  raceRounds?: number;
+  /** The most a store call is held back in those races, in ms (default 2). */
+  raceLatencyMs?: number;
   /**
    * Extra manager options (e.g. `cookie`, `retryDelay`). Each check's own settings (the
    * timeouts it tests) win over these. `hashTokens: false` makes the hashed-at-rest check fail.
@@ -48,6 +52,8 @@ export interface ManagerHarness<D> {
   keyOf(token: string): string;
   /** Wait until `fn` passes, for up to the backend's declared user-index lag (plus a margin). */
   settled(fn: () => Promise<void>): Promise<void>;
+  /** Another manager with the same settings, over `store` (e.g. the store behind a delay). */
+  managerOver(store: SessionStore<unknown>): SessionManager<D>;
 }
 
 /** Open a store, build a manager over it, run `body`; clear the namespace, pass or fail. */
@@ -77,7 +83,9 @@ export async function withManager<D>(
     const lag = context.capabilities.userIndexLagMs ?? 0;
     const settled = (fn: () => Promise<void>) =>
       eventually(fn, lag + (lag > 0 ? 1000 : 0), 50).then(() => undefined);
-    await body({ manager, store, raw, clock, keyOf, settled });
+    const managerOver = (other: SessionStore<unknown>) =>
+      create<D>({ ...managerOptions, store: other });
+    await body({ manager, store, raw, clock, keyOf, settled, managerOver });
   } catch (err) {
     failure = err;
   }

@@ -1,6 +1,6 @@
 /**
  * The session-manager checks: the manager's guarantees (fixation, rotation, termination, no
- * lost updates, timeouts, hashing at rest) proved on a real backend, for every store. They are
+ * lost updates, an atomic "log out everywhere", timeouts, hashing at rest) proved on a real backend, for every store. They are
  * ordinary {@link Check}s (concern `manager`, rules `MANAGER-*`), run by the same runner as the
  * store checks; this module only binds them to their settings.
  */
@@ -9,6 +9,7 @@ import { atRestChecks } from './at-rest.js';
 import { concurrencyChecks } from './concurrency.js';
 import { fixationChecks } from './fixation.js';
 import type { ManagerCheckOptions } from './harness.js';
+import { logOutEverywhereChecks } from './log-out-everywhere.js';
 import { rotationChecks } from './rotation.js';
 import { terminationChecks } from './termination.js';
 import { timeoutChecks } from './timeouts.js';
@@ -36,6 +37,7 @@ export function createManagerChecks(options: ManagerCheckOptions = {}): Check[] 
     ...fixationChecks(options),
     ...rotationChecks(options),
     ...terminationChecks(options),
+    ...logOutEverywhereChecks(options),
     ...concurrencyChecks(options),
     ...timeoutChecks(options),
     ...atRestChecks(options),
