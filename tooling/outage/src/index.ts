@@ -1,6 +1,7 @@
 /**
  * `@sessions/outage`: the fault-injection harness. It drives any `SessionStore` through the
- * contract while a {@link FaultTarget} injures the backend (SIGKILL and restart of a server,
+ * contract while a {@link FaultTarget} injures the backend (SIGKILL and restart of a server, a
+ * freeze of every process of it held past the bound,
  * a lock held by another process, a deleted database file), and records what the store did:
  * waits, failures and their codes, unhandled rejections, event-loop delay, recovery time and
  * false successes (acknowledged writes the backend does not hold). {@link outageViolations}
@@ -35,6 +36,7 @@ export {
   reportOutage,
   writeReliabilityFigures,
 } from './report.js';
+export { DEFAULT_FROZEN_MS, type FreezeOptions, runFreeze } from './scenarios/freeze.js';
 export { DEFAULT_BOUND_MS, HANG_GRACE_MS, type ServerScenarioOptions } from './scenarios/kit.js';
 export {
   type FileLossOptions,

@@ -1,6 +1,6 @@
 /**
  * A {@link FaultTarget} over a test server started by `@sessions/test-services`: SIGSTOP to
- * freeze, SIGKILL to kill, and a restart on the same port that waits for a real ping.
+ * freeze and SIGCONT to thaw (to its whole process group), SIGKILL to kill, and a restart on the same port that waits for a real ping.
  */
 import { type RunningServer, type ServerSpec, which } from '@sessions/test-services';
 import type { FaultTarget } from './types.js';
@@ -35,7 +35,12 @@ export function serverTarget(server: RunningServer, options: ServerTargetOptions
     freeze() {
       // A stopped process keeps its sockets open but answers nothing: replies already on the
       // wire still arrive, nothing new does. SIGKILL ends a stopped process like any other.
-      if (server.pid !== undefined) process.kill(server.pid, 'SIGSTOP');
+      // The launcher signals the server's whole process group: every process of it stops
+      // (PostgreSQL's postmaster and each connection's backend, not the postmaster alone).
+      void server.kill('SIGSTOP');
+    },
+    thaw() {
+      void server.kill('SIGCONT');
     },
     kill: () => server.kill('SIGKILL'),
     async restart() {
@@ -49,8 +54,8 @@ export function serverTarget(server: RunningServer, options: ServerTargetOptions
  * The same server, started at a lower CPU priority (`nice -n 10`) when `nice` is available.
  * In production the database runs on other machines; in the tests it shares two cores with
  * the process being measured, and a JVM starting up would otherwise starve that process and
- * show up as the store's waits. `nice` execs the server, so the pid the harness freezes and
- * kills is the server's own.
+ * show up as the store's waits. `nice` execs the server, so it stays in the process group the
+ * harness freezes and kills.
  */
 export function niced(spec: ServerSpec): ServerSpec {
   const nice = which('nice');

@@ -31,6 +31,11 @@ export interface FaultTarget {
    * Without it, "acknowledged after the kill" is the best boundary the harness has.
    */
   freeze?(): void;
+  /**
+   * Optional: undo `freeze()` (SIGCONT): the backend runs again with its connections and data
+   * as they were. Needed by the freeze scenario, which never kills the backend.
+   */
+  thaw?(): void;
 }
 
 /** The operations the harness issues; `create` and `close` are building and closing a store. */

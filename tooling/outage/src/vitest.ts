@@ -10,6 +10,7 @@ import type { RunningServer } from '@sessions/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CriteriaOptions, judgeOutage } from './criteria.js';
 import { reportOutage } from './report.js';
+import { runFreeze } from './scenarios/freeze.js';
 import { DEFAULT_BOUND_MS } from './scenarios/kit.js';
 import { runBurst, runIdleKill, runSteadyLoad } from './scenarios/server-faults.js';
 import { runColdStart, runFirstCallRace } from './scenarios/startup.js';
@@ -81,8 +82,8 @@ function freshScope(scenario: string): string {
 }
 
 /**
- * Register the outage suite (idle kill, steady load across a 10 s outage, a burst of 2,000
- * writes, cold start while down, 2,000 first calls racing lazy creation).
+ * Register the outage suite (idle kill, steady load across a 10 s outage, the whole server
+ * frozen for 10 s under load, a burst of 2,000 writes, cold start while down, 2,000 first calls racing lazy creation).
  *
  * @example
  * ```ts
@@ -158,6 +159,22 @@ export function describeServerOutage(suite: ServerOutageSuite): void {
         const scope = freshScope('steady');
         record(
           await runSteadyLoad({
+            name: suite.name,
+            store: await storeFor(scope),
+            target: targetFor(scope),
+            boundMs,
+          }),
+        );
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
+
+    it(
+      'frozen whole (SIGSTOP to every process) for 10 s under load, then SIGCONT',
+      async () => {
+        const scope = freshScope('freeze');
+        record(
+          await runFreeze({
             name: suite.name,
             store: await storeFor(scope),
             target: targetFor(scope),

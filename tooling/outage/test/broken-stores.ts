@@ -38,6 +38,22 @@ export class HangsWhileDown extends HonestStore {
   }
 }
 
+/**
+ * No deadline of its own: every failure is still UNAVAILABLE with a cause, but a call waits as
+ * long as the server does not answer (a store relying on the driver noticing a dead peer).
+ */
+export class NoDeadline extends HonestStore {
+  protected override run<T>(
+    operation: string,
+    fn: (d: MemoryStore) => Promise<T>,
+    write = false,
+  ): Promise<T> {
+    return this.server.call(fn, write).catch((err: unknown) => {
+      throw new UnavailableError(SOURCE, `${operation} failed: ${String(err)}`, { cause: err });
+    });
+  }
+}
+
 /** Lets the driver's error escape unwrapped. */
 export class ThrowsRawErrors extends HonestStore {
   protected override run<T>(

@@ -24,27 +24,37 @@ export function connectionError(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1`), { code });
 }
 
-/** The fake server: 1 ms "network" latency, a kill that loses everything, a write lock. */
+/**
+ * The fake server: 1 ms "network" latency, a freeze that parks requests until a thaw (or a
+ * kill), a kill that loses everything, a write lock.
+ */
 export class FakeServer {
   readonly data = new MemoryStore({ pruneInterval: 0 });
   up = true;
   frozen = false;
   /** While true, writes fail at once as SQLite's SQLITE_BUSY would. */
   locked = false;
-  #parked: Array<() => void> = [];
+  /** Requests that arrived while frozen: answered on a thaw, reset by a kill. */
+  #parked: Array<{ resume: () => void; reset: () => void }> = [];
 
   /** Run `fn` on the server as a request would: it may be refused, parked, or answered. */
   call<T>(fn: (data: MemoryStore) => Promise<T>, write = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       setTimeout(() => {
         if (!this.up) return reject(connectionError('ECONNREFUSED'));
+        const answer = () => {
+          if (write && this.locked)
+            return reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+          fn(this.data).then(resolve, reject);
+        };
         if (this.frozen) {
-          this.#parked.push(() => reject(connectionError('ECONNRESET')));
+          this.#parked.push({
+            resume: answer,
+            reset: () => reject(connectionError('ECONNRESET')),
+          });
           return;
         }
-        if (write && this.locked)
-          return reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
-        fn(this.data).then(resolve, reject);
+        answer();
       }, 1);
     });
   }
@@ -57,10 +67,15 @@ export class FakeServer {
       freeze: () => {
         this.frozen = true;
       },
+      // Like SIGCONT: the server reads the requests that waited on its sockets and answers them.
+      thaw: () => {
+        this.frozen = false;
+        for (const request of this.#parked.splice(0)) request.resume();
+      },
       kill: async () => {
         this.up = false;
         this.frozen = false;
-        for (const reset of this.#parked.splice(0)) reset();
+        for (const request of this.#parked.splice(0)) request.reset();
         await this.data.clear();
       },
       restart: async () => {

@@ -10,6 +10,7 @@ import {
   runColdStart,
   runFileLoss,
   runFirstCallRace,
+  runFreeze,
   runIdleKill,
   runLockContention,
   runSteadyLoad,
@@ -19,6 +20,7 @@ import {
   BlocksTheLoop,
   HangsWhileDown,
   LeaksRejections,
+  NoDeadline,
   RecoversSlowly,
   SucceedsOnDisconnect,
   ThrowsRawErrors,
@@ -27,6 +29,16 @@ import { FakeFile, FakeServer, FileHandleStore, HonestStore } from './fake-backe
 
 // A short bound keeps the self-test quick; the logic does not depend on its size.
 const BOUND = 400;
+
+/** The freeze scenario at self-test scale: frozen for four bounds, under 100 ops/s. */
+const freezeRun = {
+  name: 'freeze',
+  boundMs: BOUND,
+  ratePerSec: 100,
+  beforeMs: 300,
+  frozenMs: 4 * BOUND,
+  afterMs: 300,
+};
 
 function setup<S extends HonestStore>(make: (server: FakeServer) => S) {
   const server = new FakeServer();
@@ -64,6 +76,19 @@ describe('the harness passes an honest store', () => {
     });
     expect(outageViolations(result)).toEqual([]);
     expect(result.inFlightAtFault).toBe(300);
+  });
+
+  it('frozen well past the bound, then thawed: bounded failures, nothing lost, quick recovery', async () => {
+    const { store, target } = setup((s) => new HonestStore(s, BOUND));
+    const result = await runFreeze({ ...freezeRun, store, target });
+    expect(outageViolations(result)).toEqual([]);
+    // The freeze showed (calls failed at the bound), and nothing was killed: every
+    // acknowledged write, before, during and after the freeze, is checked in the server.
+    expect(result.failed).toBeGreaterThan(0);
+    expect(result.shortestFailureMs).toBeGreaterThanOrEqual(BOUND - 50);
+    expect(result.lostWithBackend).toBe(0);
+    expect(result.checkedWrites).toBe(result.acknowledgedWrites);
+    expect(result.recoveryMs).toBeLessThan(1000);
   });
 
   it('in the first-call race and the local-file scenarios', async () => {
@@ -142,6 +167,20 @@ describe('the harness catches a broken store', () => {
     expect(violations).toMatch(/over the 400 ms bound/);
     // Each hung step is waited for up to the bound plus the harness's 3 s grace.
   }, 30_000);
+
+  it('without deadlines of its own, when the server is frozen past the bound', async () => {
+    // Every failure it reports is UNAVAILABLE with a cause, and it survives a kill (refused
+    // connections fail at once): only a server that stops answering shows the missing bound.
+    const { store, target } = setup((s) => new NoDeadline(s, BOUND));
+    const killed = await runIdleKill({ name: 'no deadline', store, target, boundMs: BOUND });
+    expect(outageViolations(killed)).toEqual([]);
+    const result = await runFreeze({ ...freezeRun, store, target });
+    expect(result.longestWaitMs).toBeGreaterThan(3 * BOUND);
+    const violations = outageViolations(result).join('\n');
+    expect(violations).toMatch(/over the 400 ms bound/);
+    expect(violations).toMatch(/the fault did not show/);
+    expect(result.falseSuccesses).toBe(0);
+  });
 
   it('that lets raw driver errors escape', async () => {
     const { store, target } = setup((s) => new ThrowsRawErrors(s, BOUND));

@@ -11,5 +11,5 @@ export {
   workspaceRoot,
 } from './backends.js';
 export type { RunningServer, ServerSpec } from './launcher.js';
-export { freePort, startServer, waitUntilReady } from './launcher.js';
+export { freePort, signalGroup, startServer, waitUntilReady } from './launcher.js';
 export { which } from './which.js';

@@ -113,6 +113,68 @@ test('SIGSTOP and SIGCONT return at once; a terminating signal still waits for t
   await expect(pingWithin(server.url, 5000)).resolves.toBeUndefined();
 });
 
+/**
+ * A server whose requests are answered by a child of the process the launcher starts, as
+ * PostgreSQL's backends are forked by the postmaster. The child answers with its pid.
+ */
+const forkingSpec: ServerSpec = {
+  ...echoSpec,
+  name: 'forking',
+  command: (port) => {
+    const worker = `require('node:http').createServer((q, s) => s.end(String(process.pid))).listen(${port}, '127.0.0.1')`;
+    return {
+      cmd: process.execPath,
+      args: [
+        '-e',
+        `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(worker)}], { stdio: 'inherit' }); setInterval(() => {}, 1000)`,
+      ],
+    };
+  },
+};
+
+/** The pid the forking server's worker answers with. */
+function workerPid(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve(Number(body)));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('signals reach every process of the server, not only the one started', async () => {
+  const server = await startServer(forkingSpec);
+  started.push(server);
+  const worker = await workerPid(server.url);
+  expect(worker).not.toBe(server.pid);
+
+  // The worker is frozen with its parent: the server as a whole stops answering.
+  await server.kill('SIGSTOP');
+  await expect(pingWithin(server.url, 500)).rejects.toThrow(/no answer/);
+  await server.kill('SIGCONT');
+  await expect(pingWithin(server.url, 5000)).resolves.toBeUndefined();
+
+  // A kill leaves no worker behind (a left-over PostgreSQL backend blocks the restart).
+  await server.kill('SIGKILL');
+  await expect.poll(() => isRunning(worker), { timeout: 5000 }).toBe(false);
+  await server.restart();
+  await expect(pingWithin(server.url, 5000)).resolves.toBeUndefined();
+});
+
 test('a binary that exits is reported with its output, not waited for', async () => {
   const broken: ServerSpec = {
     ...echoSpec,

@@ -10,6 +10,7 @@
  */
 import { setupDynamo } from '@sessions/test-services/dynamodb';
 import { setupMongo } from '@sessions/test-services/ferretdb';
+import { setupPostgres } from '@sessions/test-services/postgres';
 import { setupRedis } from '@sessions/test-services/redis';
 import type { TestProject } from 'vitest/node';
 import './provided.js';
@@ -17,10 +18,11 @@ import './provided.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const teardowns: Array<() => Promise<void>> = [];
   try {
-    // One after another: three servers starting at once on two cores slow each other down.
+    // One after another: four servers starting at once on two cores slow each other down.
     teardowns.push(await setupRedis(project));
     teardowns.push(await setupMongo(project));
     teardowns.push(await setupDynamo(project));
+    teardowns.push(await setupPostgres(project));
   } catch (err) {
     await Promise.allSettled(teardowns.map((stop) => stop()));
     throw err;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { type Codec, MemoryStore, type SessionData, type SessionStore } from '@sessions/core';
 import { DynamoDBStore } from '@sessions/dynamodb';
 import { MongoDBStore } from '@sessions/mongodb';
+import { PostgresStore } from '@sessions/postgres';
 import { RedisStore } from '@sessions/redis';
 import { SqliteStore } from '@sessions/sqlite';
 import { DYNAMODB_LOCAL_CREDENTIALS } from '@sessions/test-services/dynamodb';
@@ -40,11 +41,12 @@ function namespace(): string {
   return `t${randomBytes(6).toString('hex')}`;
 }
 
-/** Every built-in store: memory, SQLite, Redis, MongoDB (wire), DynamoDB (Local). */
+/** Every built-in store: memory, SQLite, Redis, MongoDB (wire), DynamoDB (Local), PostgreSQL. */
 export function testStoreKinds(): TestStoreKind[] {
   const redisUrl = inject('redisUrl');
   const mongoUrl = inject('mongoUrl');
   const dynamodbEndpoint = inject('dynamodbEndpoint');
+  const postgresUrl = inject('postgresUrl');
   return [
     {
       name: 'memory',
@@ -89,6 +91,16 @@ export function testStoreKinds(): TestStoreKind[] {
         new DynamoDBStore<SessionData>({
           clientConfig: { ...DYNAMODB_LOCAL_CREDENTIALS, endpoint: dynamodbEndpoint },
           tableName: 'sessions_adapter_tests',
+          codec: o.codec,
+          namespace: namespace(),
+        }),
+    },
+    {
+      name: 'postgres',
+      available: postgresUrl !== undefined,
+      create: async (o = {}) =>
+        new PostgresStore<SessionData>({
+          url: postgresUrl,
           codec: o.codec,
           namespace: namespace(),
         }),

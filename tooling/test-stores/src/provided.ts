@@ -4,6 +4,7 @@ declare module 'vitest' {
     redisUrl: string | undefined;
     mongoUrl: string | undefined;
     dynamodbEndpoint: string | undefined;
+    postgresUrl: string | undefined;
   }
 }
 

@@ -1,0 +1,108 @@
+// What the store does when PostgreSQL does not answer in time: a statement stuck behind a row
+// lock is cancelled on the server at the deadline (not left holding a connection), an exhausted
+// pool is UNAVAILABLE within operationTimeout, and nothing is written late.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { PostgresStore, schemaSql } from '../src/index.js';
+
+const url = inject('postgresUrl');
+const TIMEOUT = 300;
+
+function namespace(): string {
+  return `dl${randomBytes(6).toString('hex')}`;
+}
+
+describe.skipIf(!url)('deadlines', () => {
+  const raw = new pg.Pool({ connectionString: url, max: 4 });
+  raw.on('error', () => {});
+  afterAll(() => raw.end());
+
+  async function waitingStatements(ns: string): Promise<number> {
+    const { rows } = await raw.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND wait_event_type = 'Lock'
+       AND query LIKE '%"sessions"%' AND pid <> pg_backend_pid() AND $1::text IS NOT NULL`,
+      [ns],
+    );
+    return Number(rows[0]?.n);
+  }
+
+  test('a write stuck behind a row lock fails at the deadline, is cancelled on the server, and never lands', async () => {
+    // The caller's pool, without statement_timeout and with one connection: only the store's
+    // cancel can end the stuck statement and give the connection back.
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    const ns = namespace();
+    const store = new PostgresStore({ pool, namespace: ns, operationTimeout: TIMEOUT });
+    const locker = await raw.connect();
+    try {
+      await raw.query(schemaSql('sessions'));
+      const expiresAt = Date.now() + 60_000;
+      await store.set('held', { data: { n: 1 }, expiresAt });
+      await locker.query('BEGIN');
+      await locker.query(
+        `SELECT 1 FROM "sessions" WHERE namespace = $1 AND key = 'held' FOR UPDATE`,
+        [ns],
+      );
+
+      const started = performance.now();
+      const error = await store.set('held', { data: { n: 2 }, expiresAt }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+      expect(performance.now() - started).toBeLessThan(TIMEOUT + 2000);
+
+      // The server stops waiting for the lock: the statement was cancelled, not abandoned.
+      await expect.poll(() => waitingStatements(ns), { timeout: 5000 }).toBe(0);
+      // The one connection is free again: another key is served while the lock is still held.
+      await store.set('other', { data: { n: 3 }, expiresAt });
+      await locker.query('COMMIT');
+      // The timed-out write never landed, even now that the lock is gone.
+      expect((await store.get('held'))?.data).toEqual({ n: 1 });
+    } finally {
+      locker.release();
+      await store.clear();
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  test('an exhausted pool is UNAVAILABLE within operationTimeout, and serves again once freed', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    const store = new PostgresStore({ pool, namespace: namespace(), operationTimeout: TIMEOUT });
+    await store.get('warm');
+    const hog = await pool.connect();
+    try {
+      const started = performance.now();
+      const calls = [store.get('a'), store.set('b', { data: {}, expiresAt: Date.now() + 60_000 })];
+      const results = await Promise.allSettled(calls);
+      for (const result of results) {
+        expect(result).toMatchObject({ status: 'rejected', reason: { code: 'UNAVAILABLE' } });
+      }
+      expect(performance.now() - started).toBeLessThan(TIMEOUT + 2000);
+    } finally {
+      hog.release();
+    }
+    // The write that timed out waiting for a connection was never sent.
+    expect(await store.get('b')).toBeUndefined();
+    await store.close();
+    await pool.end();
+  });
+
+  test('a pool the store opens bounds the wait for a connection the same way', async () => {
+    const store = new PostgresStore({
+      url,
+      namespace: namespace(),
+      poolSize: 1,
+      operationTimeout: TIMEOUT,
+    });
+    await store.get('warm');
+    const hog = await store.pool.connect();
+    try {
+      await expect(store.get('a')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      hog.release();
+    }
+    expect(await store.get('a')).toBeUndefined();
+    await store.close();
+  });
+});
