@@ -1,11 +1,15 @@
 // RedisStore against raw ioredis doing the same work on the same server: GET / SET ... PXAT /
 // PEXPIREAT / DEL of the same payload, with the same JSON encode and decode. On a standalone
 // redis-server and on a 3-master cluster (started here, or REDIS_URL / REDIS_CLUSTER_NODES),
-// then the cluster trade-off of the bucket count: listByUser with 1 bucket vs 16.
+// through the store's own ioredis client and through node-redis clients (6 and 5 on the
+// standalone server, 6 on the cluster), then the cluster trade-off of the bucket count:
+// listByUser with 1 bucket vs 16.
 import { type BenchTarget, runStoreBench, storeTarget } from '@sessions/bench';
 import { jsonCodec } from '@sessions/core';
 import { startRedis, startRedisCluster } from '@sessions/test-services/redis';
 import { Cluster, Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
+import { createClient as createClient5 } from 'redis5';
 import { RedisStore } from '../src/index.js';
 import { interleavedRatios } from './interleaved.js';
 
@@ -95,6 +99,20 @@ const url = process.env.REDIS_URL ?? (standalone?.url as string);
 await compare('redis (standalone)', new RedisStore({ url, namespace: 'bench' }), new Redis(url), [
   new Redis(url),
 ]);
+// The same store on node-redis clients (automatic pipelining), against the same raw ioredis.
+for (const [major, connect] of [
+  ['6', () => createClient({ url }).connect()],
+  ['5', () => createClient5({ url }).connect()],
+] as const) {
+  const nodeRedis = await connect();
+  await compare(
+    `redis (standalone, node-redis ${major})`,
+    new RedisStore({ client: nodeRedis, namespace: 'bench-nr' }),
+    new Redis(url),
+    [new Redis(url)],
+  );
+  nodeRedis.destroy();
+}
 await standalone?.stop();
 
 const cluster = process.env.REDIS_CLUSTER_NODES ? undefined : await startRedisCluster();
@@ -110,6 +128,17 @@ await compare(
   clusterRaw,
   await mastersOf(clusterRaw),
 );
+const nodeRedisCluster = await createCluster({
+  rootNodes: nodes.map((address) => ({ url: `redis://${address}` })),
+}).connect();
+const clusterRaw2 = new Cluster(seeds);
+await compare(
+  'redis (cluster, node-redis 6)',
+  new RedisStore({ client: nodeRedisCluster, namespace: 'bench-nr' }),
+  clusterRaw2,
+  await mastersOf(clusterRaw2),
+);
+nodeRedisCluster.destroy();
 
 console.log('\nlistByUser of a user with 10 sessions, one at a time (mean latency):');
 for (const buckets of [1, 16]) {

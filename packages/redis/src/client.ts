@@ -1,13 +1,17 @@
 /**
  * The few client calls the driver makes, behind one narrow interface ({@link RedisClient}), and
  * its ioredis implementation: the caller's own client (never changed, never closed), or one the
- * store creates from a URL or cluster nodes with bounded settings (and closes).
+ * store creates from a URL or cluster nodes with bounded settings (and closes). A caller's
+ * node-redis client is told apart here, in {@link openClient}, and served by
+ * `node-redis-client.ts`.
  */
 import { once } from 'node:events';
 import { Cluster, Redis } from 'ioredis';
+import { isNodeRedis, nodeRedisClient, nodeRedisKeyPrefix } from './node-redis-client.js';
 import {
   boundedClusterOptions,
   boundedRedisOptions,
+  type RedisStoreClient,
   type RedisStoreOptions,
   SOURCE,
 } from './options.js';
@@ -19,8 +23,8 @@ export interface ScanNode {
 
 /** What the driver needs of a Redis client: each method is one command (or one per node). */
 export interface RedisClient {
-  /** The client library's own object (ioredis `Redis` or `Cluster`). */
-  readonly native: Redis | Cluster;
+  /** The client library's own object (ioredis `Redis` or `Cluster`, or node-redis's). */
+  readonly native: RedisStoreClient;
   /** Whether the store created the client (and so closes it). */
   readonly owned: boolean;
   readonly isCluster: boolean;
@@ -96,13 +100,14 @@ export function openClient(
     const settings = boundedClusterOptions(operationTimeout, redisOptions);
     return ioredisClient(new Cluster(nodes, settings), true);
   }
-  const client = options.client as Redis | Cluster;
+  const client = options.client as RedisStoreClient;
   // Scripts build index keys from the bucket's hash tag; a client-side prefix would not
   // reach those, so the two layouts would disagree.
-  if (client.options?.keyPrefix) {
+  const node = isNodeRedis(client);
+  if (node ? nodeRedisKeyPrefix(client) : client.options?.keyPrefix) {
     throw new TypeError(
       `[${SOURCE}] a client with keyPrefix is not supported; use the namespace option`,
     );
   }
-  return ioredisClient(client, false);
+  return node ? nodeRedisClient(client) : ioredisClient(client, false);
 }

@@ -70,9 +70,17 @@ export function parseEnvelope(text: string): StoredRecord {
   };
 }
 
-/** The native lifetime of a record: what the application's clock says is left of it, in ms. */
+/**
+ * How long Redis keeps a record after the application's clock says it expired. The header's
+ * `expiresAt` decides what is live; the native expiry only collects garbage, and must never
+ * remove a record the application still counts as live (a request that took a while, an app
+ * clock slightly behind Redis's).
+ */
+export const NATIVE_GRACE_MS = 500;
+
+/** The native lifetime of a record: what the application's clock says is left of it, plus the grace. */
 export function nativeTtl(expiresAt: number, now: number): number {
-  return Math.max(1, Math.ceil(expiresAt - now));
+  return Math.max(1, Math.ceil(expiresAt - now)) + NATIVE_GRACE_MS;
 }
 
 /** A place in the text as Lua's `sub` and `byte` count it (from 1, the last one included). */

@@ -1,5 +1,6 @@
 /**
- * `@sessions/redis`: a session store on Redis (standalone or Cluster) through ioredis.
+ * `@sessions/redis`: a session store on Redis (standalone or Cluster) through ioredis or
+ * node-redis.
  *
  * @example
  * ```ts
@@ -10,6 +11,11 @@
  * @packageDocumentation
  */
 export { DEFAULT_BUCKETS, KeyLayout, MAX_BUCKETS } from './layout.js';
-export type { RedisStoreOptions } from './options.js';
+export type {
+  NodeRedisClient,
+  NodeRedisCluster,
+  NodeRedisClusterNode,
+} from './node-redis-client.js';
+export type { RedisStoreClient, RedisStoreOptions } from './options.js';
 export { boundedClusterOptions, boundedRedisOptions } from './options.js';
 export { RedisStore } from './redis-store.js';

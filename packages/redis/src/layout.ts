@@ -101,7 +101,9 @@ export class KeyLayout {
   readonly #ownKey: RegExp;
 
   constructor(
+    /** The store's namespace, the first part of every hash tag. */
     readonly namespace: string,
+    /** How many buckets (hash tags) the namespace's keys are spread over. */
     readonly buckets: number,
   ) {
     this.tags = Array.from({ length: buckets }, (_, bucket) =>

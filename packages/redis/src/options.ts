@@ -5,9 +5,22 @@
 import type { BaseStoreOptions, SessionData } from '@sessions/core';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { DEFAULT_BUCKETS, MAX_BUCKETS } from './layout.js';
+import type { NodeRedisClient, NodeRedisCluster } from './node-redis-client.js';
 
 /** The name every error of this package carries as `source`. */
 export const SOURCE = '@sessions/redis';
+
+/**
+ * A client the store accepts: ioredis's `Redis` or `Cluster`, or node-redis's (`redis` /
+ * `@redis/client` 5 or 6) `createClient()` or `createCluster()`, connected.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client: RedisStoreClient = await createClient({ url }).on('error', log.warn).connect();
+ * ```
+ */
+export type RedisStoreClient = Redis | Cluster | NodeRedisClient | NodeRedisCluster;
 
 /**
  * Options of {@link RedisStore}. Give exactly one of `client`, `url` or `clusterNodes`.
@@ -19,11 +32,13 @@ export const SOURCE = '@sessions/redis';
  */
 export interface RedisStoreOptions<D = SessionData> extends BaseStoreOptions<D> {
   /**
-   * An ioredis `Redis` or `Cluster` you created and own: the store never closes it, and does
-   * not change its settings, so give it timeouts of your own (the store's `operationTimeout`
-   * still bounds every call). It must not use ioredis's `keyPrefix`; use `namespace`.
+   * A client you created and own: an ioredis `Redis` or `Cluster`, or a node-redis
+   * `createClient()` or `createCluster()` (connected: `await client.connect()`). The store
+   * never closes it and does not change its settings, so give it timeouts of your own (the
+   * store's `operationTimeout` still bounds every call). It must not use a `keyPrefix`; use
+   * `namespace`.
    */
-  client?: Redis | Cluster;
+  client?: RedisStoreClient;
   /** A `redis://` or `rediss://` URL: the store creates (and closes) a bounded client. */
   url?: string;
   /**

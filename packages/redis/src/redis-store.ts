@@ -5,16 +5,15 @@
  */
 import type { SessionData } from '@sessions/core';
 import { DriverStore } from '@sessions/core/kit';
-import type { Cluster, Redis } from 'ioredis';
 import type { KeyLayout } from './layout.js';
-import { type RedisStoreOptions, SOURCE } from './options.js';
+import { type RedisStoreClient, type RedisStoreOptions, SOURCE } from './options.js';
 import { RedisDriver } from './redis-driver.js';
 
 /** Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default). */
 const REDIS_VALUE_LIMIT = 512 * 1024 * 1024;
 
 /**
- * A `SessionStore` on Redis (standalone or Cluster) through ioredis.
+ * A `SessionStore` on Redis (standalone or Cluster) through ioredis or node-redis.
  *
  * `get` is one GET; `set`, `touch` and `delete` are one EVALSHA each, atomic with the user
  * index, on a single server and on Redis Cluster. Visibility is decided by the store's
@@ -34,6 +33,15 @@ export class RedisStore<D = SessionData> extends DriverStore<D, RedisDriver> {
   /** Where this store's records live (see the README, "Layout in the backend"). */
   readonly layout: KeyLayout;
 
+  /**
+   * Use the client given, or create an ioredis one (connecting in the background) from `url` or
+   * `clusterNodes`.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(options: RedisStoreOptions<D>) {
     super(options, {
       source: SOURCE,
@@ -45,8 +53,8 @@ export class RedisStore<D = SessionData> extends DriverStore<D, RedisDriver> {
     this.layout = this.driver.layout;
   }
 
-  /** The ioredis client in use (yours, or the one the store created). */
-  get client(): Redis | Cluster {
+  /** The client in use: yours (ioredis or node-redis), or the ioredis one the store created. */
+  get client(): RedisStoreClient {
     return this.driver.client.native;
   }
 }

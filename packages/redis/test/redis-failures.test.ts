@@ -1,12 +1,16 @@
 // Failure behaviour: while Redis is down (or silent) every operation rejects with UNAVAILABLE
-// within the bound, never resolves as if it worked, and the same store recovers by itself.
+// within the bound, never resolves as if it worked, and the same store recovers by itself,
+// through each client library the store supports.
 import { createServer, type Server, type Socket } from 'node:net';
 import { isSessionError, type SessionError } from '@sessions/core';
 import type { RunningServer } from '@sessions/test-services';
 import { pingRedis, redisInstalled, startRedis } from '@sessions/test-services/redis';
 import { Redis } from 'ioredis';
+import { createClient as createClient6 } from 'redis';
+import { createClient as createClient5 } from 'redis5';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { RedisStore, type RedisStoreOptions } from '../src/index.js';
+import { RedisStore, type RedisStoreClient, type RedisStoreOptions } from '../src/index.js';
+import { CLIENT_FLAVORS } from './support.js';
 
 const inAnHour = () => Date.now() + 3_600_000;
 
@@ -55,15 +59,9 @@ async function recoveredAfter(since: number, work: () => Promise<unknown>): Prom
   }
 }
 
-describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)', () => {
+/** A dedicated redis-server for a describe block, up again after each test. */
+function dedicatedServer(stores: RedisStore[]): () => RunningServer {
   let server: RunningServer;
-  const stores: RedisStore[] = [];
-  const open = (options: RedisStoreOptions) => {
-    const store = new RedisStore(options);
-    stores.push(store);
-    return store;
-  };
-
   beforeAll(async () => {
     server = await startRedis();
   });
@@ -75,102 +73,195 @@ describe.skipIf(!redisInstalled())('failure behaviour (dedicated redis-server)',
   afterAll(async () => {
     await server?.stop();
   });
+  return () => server;
+}
 
-  test('a killed server: every operation rejects with UNAVAILABLE within the bound; then the same store recovers', async () => {
-    const store = open({ url: server.url, namespace: 'killed', operationTimeout: 1000 });
-    await store.set('k', { data: { before: true }, expiresAt: inAnHour() });
-    await server.kill('SIGKILL');
-    for (const [name, work] of everyOperation(store))
-      await expectUnavailableWithin(1500, name, work);
-    await server.restart();
-    const restarted = Date.now();
-    expect(await recoveredAfter(restarted, () => store.get('k'))).toBeLessThanOrEqual(1000);
-    // Persistence is off: the restarted server is empty, and the failed set stored nothing.
-    expect(await store.get('k')).toBeUndefined();
-    expect(await store.set('k', { data: { after: true }, expiresAt: inAnHour() })).toEqual({
-      version: 1,
-    });
-  });
+describe.skipIf(!redisInstalled()).each(CLIENT_FLAVORS)(
+  'failure behaviour (dedicated redis-server), through $name',
+  (flavor) => {
+    const stores: RedisStore[] = [];
+    const serverOf = dedicatedServer(stores);
+    const open = async (options: Partial<RedisStoreOptions>, connected = true) => {
+      const store = await flavor.open({ url: serverOf().url }, options, connected);
+      stores.push(store);
+      return store;
+    };
 
-  test('a store created and first used while the server is down fails fast, then works', async () => {
-    await server.kill('SIGKILL');
-    const store = open({ url: server.url, namespace: 'born-down', operationTimeout: 1000 });
-    for (const [name, work] of everyOperation(store))
-      await expectUnavailableWithin(1500, name, work);
-    await server.restart();
-    expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThanOrEqual(1000);
-  });
-
-  test("a caller's client without any timeout is still bounded by operationTimeout", async () => {
-    // ioredis defaults: no commandTimeout, 20 retries per request (many seconds).
-    const client = new Redis(server.url);
-    client.on('error', () => {});
-    try {
-      const store = open({ client, namespace: 'own-client', operationTimeout: 300 });
-      await store.set('k', { data: {}, expiresAt: inAnHour() });
+    test('a killed server: every operation rejects with UNAVAILABLE within the bound; then the same store recovers', async () => {
+      const server = serverOf();
+      const store = await open({ namespace: 'killed', operationTimeout: 1000 });
+      await store.set('k', { data: { before: true }, expiresAt: inAnHour() });
       await server.kill('SIGKILL');
       for (const [name, work] of everyOperation(store))
-        await expectUnavailableWithin(800, name, work);
+        await expectUnavailableWithin(1500, name, work);
       await server.restart();
-      expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThan(5000);
-    } finally {
-      client.disconnect();
-    }
-  });
-
-  test('close() of a store whose server is down resolves promptly', async () => {
-    const store = open({ url: server.url, namespace: 'closing', operationTimeout: 500 });
-    await store.get('k');
-    await server.kill('SIGKILL');
-    const started = Date.now();
-    await store.close();
-    expect(Date.now() - started).toBeLessThanOrEqual(1000);
-  });
-
-  test('close() of a store whose server is frozen resolves (never UNAVAILABLE) within the bound', async () => {
-    const store = open({ url: server.url, namespace: 'frozen', operationTimeout: 500 });
-    await store.get('k');
-    process.kill(server.pid as number, 'SIGSTOP');
-    try {
-      const started = Date.now();
-      // QUIT is never answered: the goodbye is given up on, and the connection dropped.
-      await store.close();
-      expect(Date.now() - started).toBeLessThanOrEqual(500);
-    } finally {
-      process.kill(server.pid as number, 'SIGCONT');
-    }
-  });
-});
-
-describe('a server that accepts connections but never answers', () => {
-  let silent: Server;
-  const sockets: Socket[] = [];
-  let port = 0;
-
-  beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
+      const restarted = Date.now();
+      expect(await recoveredAfter(restarted, () => store.get('k'))).toBeLessThanOrEqual(1000);
+      // Persistence is off: the restarted server is empty, and the failed set stored nothing.
+      expect(await store.get('k')).toBeUndefined();
+      expect(await store.set('k', { data: { after: true }, expiresAt: inAnHour() })).toEqual({
+        version: 1,
+      });
     });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    port = (silent.address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
 
-  test('every operation rejects with UNAVAILABLE within operationTimeout, never hangs', async () => {
-    const store = new RedisStore({
-      url: `redis://127.0.0.1:${port}`,
-      namespace: 'silent',
-      operationTimeout: 300,
-    });
-    try {
+    test('a store created and first used while the server is down fails fast, then works', async () => {
+      const server = serverOf();
+      await server.kill('SIGKILL');
+      const store = await open({ namespace: 'born-down', operationTimeout: 1000 }, false);
       for (const [name, work] of everyOperation(store))
-        await expectUnavailableWithin(800, name, work);
-    } finally {
+        await expectUnavailableWithin(1500, name, work);
+      await server.restart();
+      expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThanOrEqual(1000);
+    });
+  },
+);
+
+describe.skipIf(!redisInstalled())(
+  'closing a client the store created (dedicated redis-server)',
+  () => {
+    const stores: RedisStore[] = [];
+    const serverOf = dedicatedServer(stores);
+    const open = (options: RedisStoreOptions) => {
+      const store = new RedisStore(options);
+      stores.push(store);
+      return store;
+    };
+
+    test('close() of a store whose server is down resolves promptly', async () => {
+      const server = serverOf();
+      const store = open({ url: server.url, namespace: 'closing', operationTimeout: 500 });
+      await store.get('k');
+      await server.kill('SIGKILL');
+      const started = Date.now();
       await store.close();
-    }
-  });
-});
+      expect(Date.now() - started).toBeLessThanOrEqual(1000);
+    });
+
+    test('close() of a store whose server is frozen resolves (never UNAVAILABLE) within the bound', async () => {
+      const server = serverOf();
+      const store = open({ url: server.url, namespace: 'frozen', operationTimeout: 500 });
+      await store.get('k');
+      process.kill(server.pid as number, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        // QUIT is never answered: the goodbye is given up on, and the connection dropped.
+        await store.close();
+        expect(Date.now() - started).toBeLessThanOrEqual(500);
+      } finally {
+        process.kill(server.pid as number, 'SIGCONT');
+      }
+    });
+  },
+);
+
+/** A caller's client with its library's defaults (no timeouts of the store's choosing). */
+const defaultClients: Array<[string, (url: string) => Promise<RedisStoreClient & object>]> = [
+  // ioredis defaults: no commandTimeout, 20 retries per request (many seconds).
+  ['ioredis', async (url) => new Redis(url).on('error', () => {})],
+  // node-redis defaults: an offline queue without bound, reconnecting up to 2 s apart.
+  [
+    'node-redis 6',
+    (url) =>
+      createClient6({ url })
+        .on('error', () => {})
+        .connect(),
+  ],
+  [
+    'node-redis 5',
+    (url) =>
+      createClient5({ url })
+        .on('error', () => {})
+        .connect(),
+  ],
+];
+
+describe.skipIf(!redisInstalled()).each(defaultClients)(
+  "a caller's %s client with its defaults (dedicated redis-server)",
+  (_name, connect) => {
+    const stores: RedisStore[] = [];
+    const serverOf = dedicatedServer(stores);
+
+    test("a caller's client without any timeout is still bounded by operationTimeout", async () => {
+      const server = serverOf();
+      const client = await connect(server.url);
+      try {
+        const store = new RedisStore({ client, namespace: 'own-client', operationTimeout: 300 });
+        stores.push(store);
+        await store.set('k', { data: {}, expiresAt: inAnHour() });
+        await server.kill('SIGKILL');
+        for (const [name, work] of everyOperation(store))
+          await expectUnavailableWithin(800, name, work);
+        await server.restart();
+        expect(await recoveredAfter(Date.now(), () => store.get('k'))).toBeLessThan(5000);
+      } finally {
+        if ('isOpen' in client) client.destroy();
+        else client.disconnect();
+      }
+    });
+
+    test('while the client reconnects, operations fail at once, not at the deadline', async () => {
+      const server = serverOf();
+      const client = await connect(server.url);
+      try {
+        // A deadline far beyond the bound below: only failing fast can meet it.
+        const store = new RedisStore({ client, namespace: 'fast', operationTimeout: 10_000 });
+        stores.push(store);
+        await store.set('k', { data: {}, expiresAt: inAnHour() });
+        await server.kill('SIGKILL');
+        // Until the client has seen the connection drop, a call may still wait on it.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const noticed = Date.now();
+        while (
+          (await store.get('k').then(
+            () => true,
+            () => false,
+          )) &&
+          Date.now() - noticed < 5000
+        )
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const [name, work] of everyOperation(store))
+          await expectUnavailableWithin(1000, name, work);
+      } finally {
+        if ('isOpen' in client) client.destroy();
+        else client.disconnect();
+      }
+    });
+  },
+);
+
+describe.each(CLIENT_FLAVORS)(
+  'a server that accepts connections but never answers, through $name',
+  (flavor) => {
+    let silent: Server;
+    const sockets: Socket[] = [];
+    let port = 0;
+
+    beforeAll(async () => {
+      silent = createServer((socket) => {
+        sockets.push(socket);
+        socket.on('error', () => {});
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      port = (silent.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    test('every operation rejects with UNAVAILABLE within operationTimeout, never hangs', async () => {
+      const target = { url: `redis://127.0.0.1:${port}` };
+      const store = await flavor.open(
+        target,
+        { namespace: 'silent', operationTimeout: 300 },
+        false,
+      );
+      try {
+        for (const [name, work] of everyOperation(store))
+          await expectUnavailableWithin(800, name, work);
+      } finally {
+        await store.close();
+      }
+    });
+  },
+);

@@ -1,12 +1,14 @@
-// Shared by the tests: clients for the test servers, raw access to what a store wrote, and
-// the conformance factory for a standalone server or a cluster.
+// Shared by the tests: clients for the test servers, raw access to what a store wrote, the
+// client libraries a store is tested through, and the conformance factory for a standalone
+// server or a cluster.
 import type { RawAccess, StoreFactory } from '@sessions/conformance';
 import { Cluster, Redis } from 'ioredis';
 import { formatEnvelope } from '../src/envelope.js';
-import { KeyLayout, RedisStore, type RedisStoreOptions } from '../src/index.js';
+import { KeyLayout, type RedisStore, type RedisStoreOptions } from '../src/index.js';
+import { type ClientFlavor, IOREDIS, type Target } from './client-flavors.js';
 
-/** Where the tests connect: a standalone URL or cluster node addresses. */
-export type Target = { url: string } | { clusterNodes: string[] };
+export type { Target } from './client-flavors.js';
+export { CLIENT_FLAVORS, type ClientFlavor, IOREDIS, NODE_REDIS } from './client-flavors.js';
 
 /** A plain client for a target, for reading and writing behind the store's back. */
 export function rawClient(target: Target): Redis | Cluster {
@@ -86,21 +88,23 @@ export function redisRaw(client: Redis | Cluster, layout: KeyLayout): RawAccess 
 }
 
 /**
- * The conformance factory for a target. Stores connect on their own (from `url` or
- * `clusterNodes`, so the suite also covers the bounded clients the store creates); raw access
- * goes through one shared client, closed by `close()`.
+ * The conformance factory for a target, through a client library. With ioredis, stores
+ * connect on their own (from `url` or `clusterNodes`, so the suite also covers the bounded
+ * clients the store creates); with node-redis, each store gets a client of its own, closed
+ * with it. Raw access goes through one shared ioredis client, closed by `close()`.
  */
 export function redisFactory(
   name: string,
   target: Target,
   extra: Partial<RedisStoreOptions> = {},
+  flavor: ClientFlavor = IOREDIS,
 ): { factory: StoreFactory; close(): Promise<void> } {
   let raw: Redis | Cluster | undefined;
   const factory: StoreFactory = {
     name,
     capabilities: { nativeExpiry: 'prompt' },
     create: ({ namespace, clock, codec }) =>
-      new RedisStore({ ...target, ...extra, namespace, clock, codec }),
+      flavor.open(target, { ...extra, namespace, clock, codec }),
     raw(store, { namespace }) {
       raw ??= rawClient(target);
       return redisRaw(raw, new KeyLayout(namespace, (store as RedisStore).layout.buckets));
