@@ -14,9 +14,12 @@ import {
   userAgentMeta,
 } from '@sessions/hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { productOf } from './catalogue.js';
 import { deviceLabel } from './device.js';
+import { securityHeaders } from './security-headers.js';
+import { DEFAULT_MAX_SESSIONS_PER_USER, revokeOldestBeyond } from './session-cap.js';
 import { type Cart, errorPage, layout, loginForm, sessionsPage, shopPage } from './views.js';
 
 /** What the demo keeps in a session. */
@@ -35,17 +38,40 @@ export interface DemoAppOptions {
   secureCookie?: boolean;
   /** The clock of the session manager (tests); default `Date.now`. */
   clock?: Clock;
+  /**
+   * How many sessions one user may have at once (default 10): a login beyond that revokes
+   * the user's oldest sessions.
+   */
+  maxSessionsPerUser?: number;
 }
 
 // Letters, digits and a few separators: a username is shown on pages and used as the owner key.
 const USERNAME = /^[\p{L}\p{N}_.@-]{1,64}$/u;
 const MAX_DEVICE_NAME = 40;
+/** The largest request body read: the demo's forms send a few dozen bytes. */
+export const MAX_BODY_BYTES = 8 * 1024;
 
 /** The demo app, ready for `serve({ fetch: app.fetch })` or `app.request(...)`. */
 export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSession>> {
   const app = new Hono<SessionEnv<DemoSession>>();
   const secure = options.secureCookie ?? true;
+  const maxSessions = options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER;
+  if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+    throw new RangeError(`maxSessionsPerUser must be a positive integer, got ${maxSessions}`);
+  }
 
+  app.use(securityHeaders());
+  // Before anything reads a body: a large post is refused without being buffered.
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.html(
+          errorPage('Too much data', 'That request was larger than any form here sends.'),
+          413,
+        ),
+    }),
+  );
   // SameSite=Lax already keeps other sites' form posts from carrying the cookie; checking
   // Origin / Sec-Fetch-Site as well covers browsers that do not enforce SameSite.
   app.use(csrf());
@@ -104,6 +130,7 @@ export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSess
     await login(c, username, {
       meta: { device: device || deviceLabel(userAgent), ...(userAgent ? { userAgent } : {}) },
     });
+    await revokeOldestBeyond(c, maxSessions);
     return c.redirect('/', 303);
   });
 

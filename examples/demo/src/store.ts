@@ -6,7 +6,8 @@
  * - `redis://…` / `rediss://…`: Redis;
  * - `mongodb://…` / `mongodb+srv://…`: MongoDB (FerretDB 1.x, which has no TTL indexes, needs
  *   `MONGODB_EXPIRY_MODE=prune`);
- * - `dynamodb://host:port?table=…&region=…`: DynamoDB at `http://host:port` (DynamoDB Local).
+ * - `dynamodb://host:port?table=…&region=…`: DynamoDB at `http://host:port` (DynamoDB Local);
+ * - `postgres://…` / `postgresql://…`: PostgreSQL (the table is created if absent).
  *
  * Each backend's package is imported only when chosen, so the default needs only SQLite.
  */
@@ -25,6 +26,7 @@ export type StoreChoice =
   | { kind: 'sqlite'; file: string }
   | { kind: 'redis'; url: string }
   | { kind: 'mongodb'; url: string }
+  | { kind: 'postgres'; url: string }
   | { kind: 'dynamodb'; endpoint: string; table: string; region: string };
 
 /** Parse `SESSION_STORE`; throws a message that lists what is accepted. */
@@ -37,6 +39,7 @@ export function parseStoreChoice(spec: string | undefined, cwd = process.cwd()):
   }
   if (/^rediss?:\/\//.test(value)) return { kind: 'redis', url: value };
   if (/^mongodb(\+srv)?:\/\//.test(value)) return { kind: 'mongodb', url: value };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
   if (value.startsWith('dynamodb://')) {
     const url = new URL(value);
     if (url.host !== '') {
@@ -50,7 +53,8 @@ export function parseStoreChoice(spec: string | undefined, cwd = process.cwd()):
   }
   throw new Error(
     `SESSION_STORE=${JSON.stringify(value)} is not understood. Use nothing (SQLite in ./${DEFAULT_SQLITE_FILE}), ` +
-      'sqlite:<file>, redis://host:port, mongodb://host:port/db or dynamodb://host:port?table=name',
+      'sqlite:<file>, redis://host:port, mongodb://host:port/db, postgres://user@host:port/db ' +
+      'or dynamodb://host:port?table=name',
   );
 }
 
@@ -63,7 +67,8 @@ export function describeChoice(choice: StoreChoice): string {
       return `DynamoDB at ${choice.endpoint}, table ${choice.table}`;
     default: {
       const url = new URL(choice.url);
-      return `${choice.kind === 'redis' ? 'Redis' : 'MongoDB'} at ${url.host}`;
+      const names = { redis: 'Redis', mongodb: 'MongoDB', postgres: 'PostgreSQL' } as const;
+      return `${names[choice.kind]} at ${url.host}`;
     }
   }
 }
@@ -110,6 +115,10 @@ export async function openStore(
         namespace: NAMESPACE,
         ...(tuning.mongoExpiryMode ? { expiryMode: tuning.mongoExpiryMode } : {}),
       });
+    }
+    case 'postgres': {
+      const { PostgresStore } = await import('@sessions/postgres');
+      return new PostgresStore({ url: choice.url, namespace: NAMESPACE });
     }
     case 'dynamodb': {
       const { DynamoDBStore } = await import('@sessions/dynamodb');

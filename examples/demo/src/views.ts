@@ -12,7 +12,8 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 /** A cart: SKU to quantity. */
 export type Cart = Record<string, number>;
 
-const STYLE = `
+/** The stylesheet of every page, inline (the CSP allows it by its hash). */
+export const STYLE = `
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ddd; padding-bottom: .5rem; }
 header h1 { font-size: 1.2rem; margin: 0 auto 0 0; }

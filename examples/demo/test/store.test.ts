@@ -25,6 +25,10 @@ test('each backend URL picks its store', () => {
     url: 'redis://127.0.0.1:6400/2',
   });
   expect(parseStoreChoice('mongodb://127.0.0.1:27018/shop')).toMatchObject({ kind: 'mongodb' });
+  expect(parseStoreChoice('postgres://app@127.0.0.1:5433/shop')).toEqual({
+    kind: 'postgres',
+    url: 'postgres://app@127.0.0.1:5433/shop',
+  });
   expect(parseStoreChoice('dynamodb://127.0.0.1:8123?table=shop&region=eu-west-1')).toEqual({
     kind: 'dynamodb',
     endpoint: 'http://127.0.0.1:8123',
@@ -38,7 +42,7 @@ test('each backend URL picks its store', () => {
 });
 
 test('anything else is refused with the accepted forms', () => {
-  for (const spec of ['postgres://x', 'sqlite:', 'dynamodb://', 'memory']) {
+  for (const spec of ['mysql://x', 'sqlite:', 'dynamodb://', 'memory']) {
     expect(() => parseStoreChoice(spec)).toThrow(/redis:\/\/host:port/);
   }
 });

@@ -49,7 +49,9 @@ export interface SetResult {
 
 /** A key with its record, as {@link SessionStore.listByUser} returns them. */
 export interface StoredSession<D = SessionData> {
+  /** The store key the record is stored under. */
   key: string;
+  /** The live record, decoded. */
   record: SessionRecord<D>;
 }
 
@@ -76,31 +78,114 @@ export interface DeleteByUserOptions {
 export interface SessionStore<D = SessionData> {
   /** Largest encoded `data` (UTF-8 bytes of the codec output) this store accepts. */
   readonly maxPayloadBytes: number;
-  /** The live record under `key`, or `undefined`. Corrupt stored bytes throw `CorruptError`. */
+  /**
+   * The live record under `key`, or `undefined`.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `key` is
+   * malformed; refused before any I/O.
+   * @throws `CORRUPT` ({@link @sessions/core!CorruptError | CorruptError}): a stored record does
+   * not decode (reported, never a crash).
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   get(key: string): Promise<SessionRecord<D> | undefined>;
-  /** Write a record (create or replace); see {@link SetOptions} for compare-and-set. */
+  /**
+   * Write a record (create or replace); see {@link SetOptions} for compare-and-set.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `key` or
+   * `record.userId` is malformed; refused before any I/O.
+   * @throws `INVALID_RECORD` ({@link @sessions/core!InvalidRecordError | InvalidRecordError}): the
+   * record (its `expiresAt`, say) or `ifVersion` has the wrong shape; refused before any I/O.
+   * @throws `SERIALIZE` ({@link @sessions/core!SerializeError | SerializeError}): the codec cannot
+   * encode `record.data`.
+   * @throws `TOO_LARGE` ({@link @sessions/core!TooLargeError | TooLargeError}): the encoded data is
+   * over {@link maxPayloadBytes}.
+   * @throws `CONFLICT` ({@link @sessions/core!ConflictError | ConflictError}): `ifVersion` is not
+   * the stored live version; nothing was changed.
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   set(key: string, record: SessionRecord<D>, options?: SetOptions): Promise<SetResult>;
-  /** Move the expiry of a live record (longer or shorter). False if missing or expired. */
+  /**
+   * Move the expiry of a live record (longer or shorter). False if missing or expired.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `key` is
+   * malformed; refused before any I/O.
+   * @throws `INVALID_RECORD` ({@link @sessions/core!InvalidRecordError | InvalidRecordError}):
+   * `expiresAt` is not an integer.
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   touch(key: string, expiresAt: number): Promise<boolean>;
-  /** Remove a record. True if a live record was removed; deleting a missing key is a no-op. */
+  /**
+   * Remove a record. True if a live record was removed; deleting a missing key is a no-op.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `key` is
+   * malformed; refused before any I/O.
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   delete(key: string): Promise<boolean>;
-  /** Every live session of a user. */
+  /**
+   * Every live session of a user.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `userId` is
+   * malformed; refused before any I/O.
+   * @throws `CORRUPT` ({@link @sessions/core!CorruptError | CorruptError}): a stored record does
+   * not decode (reported, never a crash).
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   listByUser(userId: string): Promise<Array<StoredSession<D>>>;
-  /** Delete every session of a user (but `except`); resolves to how many live ones went. */
+  /**
+   * Delete every session of a user (but `except`); resolves to how many live ones went.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `userId` or
+   * `except` is malformed; refused before any I/O.
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   deleteByUser(userId: string, options?: DeleteByUserOptions): Promise<number>;
   /**
    * Every live session in this namespace. Optional: for admin views and for
    * express-session's `all()` / `length()`. A full scan on most backends: keep it off the hot
    * path. Built-in stores all implement it.
+   *
+   * @throws `CORRUPT` ({@link @sessions/core!CorruptError | CorruptError}): a stored record does
+   * not decode (reported, never a crash).
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
    */
   list?(): Promise<Array<StoredSession<D>>>;
-  /** Remove every record in this store's namespace, and nothing else. */
+  /**
+   * Remove every record in this store's namespace, and nothing else.
+   *
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   clear(): Promise<void>;
-  /** Release resources (timers, connections the store opened). Safe to call twice. */
+  /**
+   * Release resources (timers, connections the store opened). Safe to call twice.
+   *
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the
+   * backend's client failed to shut down; the driver's error is the `cause`.
+   */
   close(): Promise<void>;
   /**
    * Physically remove expired records now; resolves to how many went. Present on stores whose
    * backend has no native expiry (or where it can be switched off).
+   *
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
    */
   prune?(): Promise<number>;
 }
@@ -123,7 +208,7 @@ export interface BaseStoreOptions<D = SessionData> {
   namespace?: string;
   /** The application clock that decides visibility (default `Date.now`). */
   clock?: Clock;
-  /** How `data` is encoded (default {@link jsonCodec}). */
+  /** How `data` is encoded (default {@link @sessions/core!jsonCodec | jsonCodec}). */
   codec?: import('./codec.js').Codec<D>;
   /** Largest encoded payload accepted, in bytes (default 1 MiB, capped by the backend). */
   maxPayloadBytes?: number;

@@ -97,11 +97,31 @@ describe('jsonCodec', () => {
     ],
     ['a null-prototype object', Object.assign(Object.create(null), { a: 1 })],
     ['a Date among plain data', { at: new Date(0), n: 1 }],
+    ['an invalid Date', { at: new Date(Number.NaN) }],
+    ['a Date with own fields', { at: Object.assign(new Date(0), { extra: 1 }) }],
     ['an object with a toJSON', { v: { toJSON: () => ({ ok: true }) } }],
     ['data nested 100 deep', nested(100)],
     ['an array of 20,000 numbers', { list: Array.from({ length: 20_000 }, (_, i) => i) }],
   ])('encodes %s exactly as JSON.stringify does', (_label, data) => {
     expect(jsonCodec.encode(data)).toBe(JSON.stringify(data));
+  });
+
+  test('a Date whose toJSON is its own, or patched, goes through the strict checks', () => {
+    const own = Object.assign(new Date(0), { toJSON: () => new Map() });
+    expect(() => jsonCodec.encode({ at: own })).toThrow(/needs richCodec/);
+    class Stamp extends Date {
+      override toJSON(): string {
+        return new Map() as unknown as string;
+      }
+    }
+    expect(() => jsonCodec.encode({ at: new Stamp(0) })).toThrow(/needs richCodec/);
+    const builtIn = Object.getOwnPropertyDescriptor(Date.prototype, 'toJSON') as PropertyDescriptor;
+    try {
+      Object.defineProperty(Date.prototype, 'toJSON', { ...builtIn, value: () => Symbol('s') });
+      expect(() => jsonCodec.encode({ at: new Date(0) })).toThrow(/symbol/);
+    } finally {
+      Object.defineProperty(Date.prototype, 'toJSON', builtIn);
+    }
   });
 
   test('refuses data with no JSON text at all', () => {

@@ -1,5 +1,10 @@
 import type { SessionStore } from '@sessions/core';
-import { ExpressSessionStore } from '@sessions/express';
+import {
+  dropSession,
+  ExpressSessionStore,
+  errorStatus,
+  saveBeforeResponse,
+} from '@sessions/express';
 import express from 'express';
 import session from 'express-session';
 
@@ -11,13 +16,17 @@ declare module 'express-session' {
 }
 
 /** An Express app with sessions in any `@sessions` store. */
-export function createApp(store: SessionStore): express.Express {
+export function createApp(
+  store: SessionStore,
+  secret = process.env.SESSION_SECRET,
+): express.Express {
+  if (!secret) throw new Error('set SESSION_SECRET: the secret that signs session cookies');
   const app = express();
-  app.use(express.urlencoded({ extended: false }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(
     session({
       store: new ExpressSessionStore({ store }), // the one line that replaces connect-redis & co.
-      secret: process.env.SESSION_SECRET ?? 'change me',
+      secret,
       resave: false,
       saveUninitialized: false,
       cookie: {
@@ -28,20 +37,24 @@ export function createApp(store: SessionStore): express.Express {
       },
     }),
   );
+  // Each response waits for its session's save: a failed save is a 409/503/500, never a 200.
+  app.use(saveBeforeResponse());
 
   app.post('/login', (req, res, next) => {
-    // A new session ID on login (no fixation); save BEFORE responding: express-session sends
-    // an automatic save's response before it knows the save failed.
+    // A new session ID on login (no fixation).
     req.session.regenerate((err) => {
-      if (err) return next(err);
+      if (err) {
+        dropSession(req); // no cookie for a session that was never stored
+        return next(err);
+      }
       req.session.userId = String(req.body.user);
-      req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect('/')));
+      res.redirect('/');
     });
   });
 
-  app.post('/cart', (req, res, next) => {
+  app.post('/cart', (req, res) => {
     req.session.cart = [...(req.session.cart ?? []), String(req.body.sku)];
-    req.session.save((err) => (err ? next(err) : res.json({ cart: req.session.cart })));
+    res.json({ cart: req.session.cart });
   });
 
   app.get('/', (req, res) => {
@@ -52,7 +65,8 @@ export function createApp(store: SessionStore): express.Express {
     req.session.destroy((err) => (err ? next(err) : res.redirect('/')));
   });
 
-  // CONFLICT: another request changed or destroyed this session first. Nothing was written.
+  // 409: another request changed or ended this session first; 503: the store is down.
+  // Either way nothing was written, and no cookie names a session that does not exist.
   app.use(
     (
       err: { code?: string },
@@ -61,9 +75,7 @@ export function createApp(store: SessionStore): express.Express {
       next: express.NextFunction,
     ) => {
       if (res.headersSent) return next(err);
-      res
-        .status(err.code === 'CONFLICT' ? 409 : err.code === 'UNAVAILABLE' ? 503 : 500)
-        .json({ error: err.code ?? 'ERROR' });
+      res.status(errorStatus(err)).json({ error: err.code ?? 'ERROR' });
     },
   );
   return app;

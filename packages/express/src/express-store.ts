@@ -24,7 +24,7 @@ const SOURCE = '@sessions/express';
  * - Session IDs are stored hashed (SHA-256) by default; `all()` then returns sessions
  *   without their IDs, and with `hashIds: false` each one with its `id`.
  * - Every method takes express-session's callback (called once, never inside a promise
- *   chain), and returns a Promise when none is given.
+ *   chain) and then returns nothing, or returns a Promise when given none.
  *
  * @example
  * ```ts
@@ -59,7 +59,12 @@ export class ExpressSessionStore extends session.Store {
     return this.#bridge.keyOf(sid);
   }
 
-  /** The session stored under `sid`, or `null` (missing, expired, or an ID no store holds). */
+  /**
+   * The session stored under `sid`, or `null` (missing, expired, or an ID no store holds).
+   * With a callback, it is called once and nothing is returned; without one, a Promise.
+   */
+  override get(sid: string, callback: NodeCallback<SessionData | null>): void;
+  override get(sid: string): Promise<SessionData | null>;
   override get(
     sid: string,
     callback?: NodeCallback<SessionData | null>,
@@ -68,11 +73,15 @@ export class ExpressSessionStore extends session.Store {
   }
 
   /** Save: compare-and-set if this process loaded `sess` under `sid`, else an upsert. */
+  override set(sid: string, sess: SessionData, callback: NodeCallback): void;
+  override set(sid: string, sess: SessionData): Promise<void>;
   override set(sid: string, sess: SessionData, callback?: NodeCallback): Promise<void> | undefined {
     return settle(this.#bridge.save(sid, sess), callback);
   }
 
   /** Move the session's expiry to its cookie's; a session gone meanwhile stays gone. */
+  override touch(sid: string, sess: SessionData, callback: NodeCallback): void;
+  override touch(sid: string, sess: SessionData): Promise<void>;
   override touch(
     sid: string,
     sess: SessionData,
@@ -82,6 +91,8 @@ export class ExpressSessionStore extends session.Store {
   }
 
   /** Delete the session; a missing one is no error. */
+  override destroy(sid: string, callback: NodeCallback): void;
+  override destroy(sid: string): Promise<void>;
   override destroy(sid: string, callback?: NodeCallback): Promise<void> | undefined {
     return settle(this.#bridge.destroy(sid), callback);
   }
@@ -91,6 +102,8 @@ export class ExpressSessionStore extends session.Store {
    * `id` (as connect-redis does); with hashed IDs (the default) the store holds only their
    * SHA-256, so the sessions come without IDs.
    */
+  override all(callback: NodeCallback<SessionData[]>): void;
+  override all(): Promise<SessionData[]>;
   override all(callback?: NodeCallback<SessionData[]>): Promise<SessionData[]> | undefined {
     const sessions = this.#bridge
       .list()
@@ -101,11 +114,15 @@ export class ExpressSessionStore extends session.Store {
   }
 
   /** How many live sessions the store holds. */
+  override length(callback: NodeCallback<number>): void;
+  override length(): Promise<number>;
   override length(callback?: NodeCallback<number>): Promise<number> | undefined {
     return settle(this.#bridge.count(), callback);
   }
 
   /** Delete every session of the wrapped store's namespace. */
+  override clear(callback: NodeCallback): void;
+  override clear(): Promise<void>;
   override clear(callback?: NodeCallback): Promise<void> | undefined {
     return settle(this.#bridge.clear(), callback);
   }

@@ -5,3 +5,5 @@
  */
 export { ExpressSessionStore } from './express-store.js';
 export type { ExpressStoreOptions } from './options.js';
+export { type SaveBeforeResponse, saveBeforeResponse } from './save-before-response.js';
+export { dropSession, errorStatus, type SessionRequest } from './session-errors.js';

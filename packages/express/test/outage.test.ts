@@ -13,7 +13,7 @@ test.skipIf(!which('redis-server'))(
     const server = await startRedis();
     const store = new RedisStore({ url: server.url, operationTimeout: 500 });
     try {
-      const app = createApp(store);
+      const app = createApp(store, 'test secret, not for production');
       await request(app).post('/login').type('form').send({ user: 'ada' }).expect(302);
 
       await server.kill('SIGKILL');

@@ -12,14 +12,19 @@ declare module 'fastify' {
   }
 }
 
-/** A Fastify app with sessions in any `@sessions` store. */
+/** A Fastify app with sessions in any `@sessions` store; `SESSION_SECRET` signs the cookie. */
 export async function createApp(store: SessionStore): Promise<FastifyInstance> {
+  // No default secret: one in the source is public, so anyone could sign a session cookie.
+  const secret = process.env.SESSION_SECRET;
+  if (!secret || secret.length < 32) {
+    throw new Error('Set SESSION_SECRET to 32 or more random characters (openssl rand -hex 32)');
+  }
   const app = Fastify();
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifySession, {
     store: new FastifySessionStore({ store }), // the one line that replaces connect-redis & co.
-    secret: process.env.SESSION_SECRET ?? 'change me to 32 or more random characters!',
+    secret,
     saveUninitialized: false,
     cookie: {
       maxAge: 30 * 60_000,

@@ -2,9 +2,10 @@
  * A store for `@fastify/session` over any `@sessions` store: @fastify/session's store
  * protocol on top of the adapter kit, which does the rest.
  */
-import type { SessionData } from '@sessions/core';
+import { CorruptError, type SessionData } from '@sessions/core';
 import { type NodeCallback, SessionBridge, settle } from '@sessions/core/adapter';
 import type { FastifyStoreOptions } from './options.js';
+import { shadowedMember } from './session-members.js';
 
 const SOURCE = '@sessions/fastify';
 
@@ -52,8 +53,9 @@ function restoredFrom(session: object): object | undefined {
  *   not "modified" (one write, as upstream).
  * - `cookie.expires` maps exactly (to the ms) to the record's `expiresAt`; a session without
  *   cookie expiry gets `defaultTtl` (24 h).
- * - A stored record @fastify/session could not rebuild (tampered data) is an error for that
- *   request (`CORRUPT`), never a crash; callbacks never run inside a promise chain.
+ * - A stored record @fastify/session could not rebuild or use (tampered data: a cookie its
+ *   Cookie class would throw on, a field named like one of its Session's methods) is an error
+ *   for that request (`CORRUPT`), never a crash; callbacks never run inside a promise chain.
  * - Session IDs are stored hashed (SHA-256) by default.
  *
  * @example
@@ -106,11 +108,28 @@ export class FastifySessionStore {
     settle(this.#bridge.destroy(sessionId), callback);
   }
 
-  async #load(sessionId: string): Promise<SessionData | null> {
-    const session = await this.#bridge.load(sessionId);
-    if (!session) return null;
-    // A copy: the stored cookie object is the store's, whatever the store keeps of it.
-    session.cookie = { ...(session.cookie as object | undefined), [RESTORED_FROM]: session };
-    return session;
+  #load(sessionId: string): Promise<SessionData | null> {
+    return this.#bridge.load(sessionId).then(restorable);
   }
+}
+
+/**
+ * What @fastify/session rebuilds its Session from: the loaded session, refused when a field
+ * would shadow a Session member, its cookie marked with where it came from.
+ */
+function restorable(session: SessionData | null): SessionData | null {
+  if (!session) return null;
+  const shadowed = shadowedMember(session);
+  if (shadowed !== undefined) {
+    throw new CorruptError(SOURCE, `the stored session's field "${shadowed}" is a Session method`);
+  }
+  // The loaded cookie is this request's own (the bridge restores a fresh copy of the record
+  // on every read): marked in place. A session without one gets a cookie holding the mark only.
+  const cookie = session.cookie;
+  if (cookie !== null && typeof cookie === 'object') {
+    (cookie as Record<symbol, unknown>)[RESTORED_FROM] = session;
+  } else {
+    session.cookie = { ...(cookie as object | undefined), [RESTORED_FROM]: session };
+  }
+  return session;
 }

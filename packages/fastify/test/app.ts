@@ -11,6 +11,7 @@ declare module 'fastify' {
     userId?: string;
     count?: number;
     seen?: Date;
+    theme?: string;
   }
 }
 
@@ -21,10 +22,13 @@ export interface TestApp {
   parked: Promise<void>;
 }
 
-export async function buildApp(
-  store: SessionStore,
-  options: { rolling?: boolean } = {},
-): Promise<TestApp> {
+/** How a test app runs @fastify/session. */
+export interface AppOptions {
+  rolling?: boolean;
+  saveUninitialized?: boolean;
+}
+
+export async function buildApp(store: SessionStore, options: AppOptions = {}): Promise<TestApp> {
   const adapter = new FastifySessionStore({ store });
   const app = Fastify();
   let release!: () => void;
@@ -42,7 +46,7 @@ export async function buildApp(
     store: adapter,
     // inject() speaks plain HTTP; production keeps secure: true.
     cookie: { maxAge: 60 * 60_000, secure: false, httpOnly: true, sameSite: 'lax' },
-    saveUninitialized: false,
+    saveUninitialized: options.saveUninitialized ?? false,
     rolling: options.rolling ?? false,
   });
 
@@ -73,6 +77,36 @@ export async function buildApp(
     isDate: req.session.seen instanceof Date,
     time: new Date(req.session.seen ?? 0).getTime(),
   }));
+  app.post('/theme', async (req) => {
+    req.session.theme = 'dark';
+    return { ok: true };
+  });
+  app.get('/nothing', async () => ({ ok: true })); // never reads or writes the session
+  app.post('/reload-and-count', async (req) => {
+    req.session.count = 99; // never saved: reload drops it
+    await req.session.reload();
+    const reloaded = req.session.count ?? 0;
+    req.session.count = reloaded + 1;
+    return { reloaded, count: req.session.count };
+  });
+  app.post('/slow-reload', async (req) => {
+    const before = req.session.count ?? 0;
+    onParked();
+    await gate;
+    await req.session.reload();
+    return { before, after: req.session.count ?? 0 };
+  });
+  // An explicit save, then a change after it: the change is saved again when the response goes.
+  app.post('/save-then-count', async (req) => {
+    req.session.count = (req.session.count ?? 0) + 1;
+    await req.session.save();
+    req.session.count += 1;
+    return { count: req.session.count };
+  });
+  app.post<{ Querystring: { keys: string } }>('/regenerate-keeping', async (req) => {
+    await req.session.regenerate(req.query.keys.split(','));
+    return { keys: Object.keys(req.session).sort() };
+  });
   app.post('/regenerate', async (req) => {
     await req.session.regenerate();
     return { ok: true };
@@ -85,11 +119,16 @@ export async function buildApp(
     await req.session.destroy();
     return { ok: true };
   });
-  // A save that lost a compare-and-set is a 409, not a silent overwrite.
+  // A save that lost a compare-and-set is a 409, not a silent overwrite; an outage a 503.
   app.setErrorHandler((err, _req, reply) => {
+    const status = isSessionError(err, 'CONFLICT')
+      ? 409
+      : isSessionError(err, 'UNAVAILABLE')
+        ? 503
+        : 500;
     reply
-      .status(isSessionError(err, 'CONFLICT') ? 409 : 500)
-      .send({ error: (err as Error).message });
+      .status(status)
+      .send({ error: (err as Error).message, code: (err as Error & { code?: string }).code });
   });
   await app.ready();
   return { app, adapter, release, parked };
@@ -108,6 +147,11 @@ export function sidOf(cookie: string): string {
   return value.slice(0, value.lastIndexOf('.'));
 }
 
+/** Serve `app` over real HTTP on a free loopback port; the base URL. */
+export async function listening(app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
 /** Stores and apps for one test, each closed after it (apps first). */
 export function closedAfterEach<O>(makeStore: (options?: O) => Promise<SessionStore>) {
   const opened: Array<{ close(): Promise<unknown> }> = [];
@@ -120,7 +164,7 @@ export function closedAfterEach<O>(makeStore: (options?: O) => Promise<SessionSt
       opened.push(store);
       return store;
     },
-    app: async (store: SessionStore, options?: { rolling?: boolean }) => {
+    app: async (store: SessionStore, options?: AppOptions) => {
       const built = await buildApp(store, options);
       opened.push(built.app);
       return built;

@@ -4,34 +4,9 @@ import { isSessionError, type SessionStore } from '@sessions/core';
 import { expect, test } from 'vitest';
 import { FastifySessionStore } from '../src/index.js';
 import { closedAfterEach, sessionCookie, sidOf } from './app.js';
+import { call, countingWrites, flaky, session } from './protocol.js';
 
 type MakeStore = () => Promise<SessionStore>;
-
-/** The adapter's methods as promises: @fastify/session only ever passes callbacks. */
-function call<T>(run: (done: (err?: unknown, value?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    run((err, value) => (err ? reject(err) : resolve(value as T))),
-  );
-}
-
-/** A session as @fastify/session hands it to `set`: its cookie serialises through toJSON. */
-function session(fields: Record<string, unknown>) {
-  const expires = new Date(Date.now() + 30 * 60_000);
-  return { cookie: { toJSON: () => ({ expires, originalMaxAge: 30 * 60_000 }) }, ...fields };
-}
-
-/** The store, counting its writes. */
-function countingWrites(store: SessionStore): { store: SessionStore; writes: () => number } {
-  let writes = 0;
-  const counted = new Proxy(store, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (name === 'set') writes++;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { store: counted, writes: () => writes };
-}
 
 export function dropInScenarios(makeStore: MakeStore): void {
   const { open, app } = closedAfterEach(makeStore);
@@ -57,47 +32,39 @@ export function dropInScenarios(makeStore: MakeStore): void {
     expect(await call((done) => adapter.get('sid-1', done))).toBeNull();
   });
 
-  test('[17.4] a throwing callback is an uncaught exception of that callback', async () => {
-    const adapter = new FastifySessionStore({ store: await open() });
-    const boom = new Error('thrown by the caller');
-    const captured: unknown[] = [];
-    let calls = 0;
-    // An unhandled rejection instead would reach vitest, which fails the run.
-    process.setUncaughtExceptionCaptureCallback((err) => captured.push(err));
-    try {
-      adapter.get('sid-1', () => {
-        calls++;
-        throw boom;
+  // Each method, with a callback that throws, on a healthy store and on one that is down.
+  for (const [method, broken] of [
+    ['get', 'get'],
+    ['set', 'set'],
+    ['destroy', 'delete'],
+  ] as const) {
+    for (const down of [false, true]) {
+      test(`[17.4] a callback of ${method} that throws${down ? ' an error result' : ''} is an uncaught exception of that callback`, async () => {
+        const outage = flaky(await open());
+        if (down) outage.fail(broken);
+        const adapter = new FastifySessionStore({ store: outage.store });
+        const boom = new Error('thrown by the caller');
+        const captured: unknown[] = [];
+        const results: unknown[] = [];
+        const callback = (err: unknown) => {
+          results.push(err ?? null);
+          throw boom;
+        };
+        // An unhandled rejection instead would reach vitest, which fails the run.
+        process.setUncaughtExceptionCaptureCallback((err) => captured.push(err));
+        try {
+          if (method === 'set') adapter.set('sid-1', session({ count: 1 }), callback);
+          else adapter[method]('sid-1', callback);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        } finally {
+          process.setUncaughtExceptionCaptureCallback(null);
+        }
+        expect(captured).toEqual([boom]);
+        expect(results).toHaveLength(1); // called once: never again with its own error
+        expect(isSessionError(results[0], 'UNAVAILABLE')).toBe(down);
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    } finally {
-      process.setUncaughtExceptionCaptureCallback(null);
     }
-    expect({ calls, captured }).toEqual({ calls: 1, captured: [boom] });
-  });
-
-  test('[17.4] a tampered record answers an error and the server lives on', async () => {
-    const store = await open();
-    const { app: server, adapter } = await app(store);
-    const cookie = sessionCookie(await server.inject({ method: 'POST', url: '/login/ada' }));
-    const key = adapter.keyOf(sidOf(cookie));
-    const record = await store.get(key);
-    // Values that make @fastify/session's Session or Cookie constructor throw.
-    const unconvertible = { valueOf: 1, toString: 1 };
-    for (const cookieData of [
-      { originalMaxAge: unconvertible },
-      { expires: unconvertible },
-      { originalMaxAge: 60_000, sameSite: 'bogus' },
-      'not a cookie',
-    ]) {
-      await store.set(key, { ...record, data: { userId: 'ada', cookie: cookieData } } as never);
-      const res = await server.inject({ method: 'POST', url: '/count', headers: { cookie } });
-      expect(res.statusCode).toBe(500);
-    }
-    const fresh = await server.inject({ method: 'POST', url: '/login/bob' });
-    const me = await server.inject({ url: '/me', headers: { cookie: sessionCookie(fresh) } });
-    expect(me.json().userId).toBe('bob');
-  });
+  }
 
   test('[17.7] regenerate(Object.keys(session)) carries no version along', async () => {
     const store = await open();

@@ -1,8 +1,8 @@
 /**
- * Login, logout and the "active sessions" operations, as functions of the Hono context. Each
- * one settles the store first; the middleware then sends the matching cookie.
+ * Login, privilege change, logout and the "active sessions" operations, as functions of the
+ * Hono context. Each one settles the store first; the middleware then sends the matching cookie.
  */
-import type { Session, SessionData, SessionDescription } from '@sessions/core';
+import type { MissReason, Session, SessionData, SessionDescription } from '@sessions/core';
 import { SOURCE } from './options.js';
 import { type LoginOptions, RequestSession } from './request-session.js';
 import type { SessionCarrier } from './types.js';
@@ -43,6 +43,32 @@ export function login<D = SessionData>(
   options?: LoginOptions,
 ): Promise<Session<D>> {
   return requestSession(c).login(userId, options);
+}
+
+/**
+ * Rotate the session's token on a privilege change (sudo mode, a role granted, a second factor
+ * passed): the session, unsaved changes included, moves to a new token that is stored before
+ * the handler goes on, the old token is dead, the response carries the new cookie, and the
+ * absolute deadline stays where it was (a privilege change never extends a session's life; a
+ * login, which does, is {@link login}). Resolves to the new session, or `undefined` when there
+ * is none to rotate: an anonymous visitor, or a session another request ended meanwhile (then
+ * the request goes on anonymous). Work on the returned session from here on: the old object is
+ * spent, and changes to it are not saved. `c.var.session.manager.regenerate(session)` on the
+ * request's own session does the same.
+ *
+ * @example
+ * ```ts
+ * app.post('/sudo', async (c) => {
+ *   // after checking the password again
+ *   const session = await regenerate(c);
+ *   if (session === undefined) return c.redirect('/login');
+ *   session.data.sudoUntil = Date.now() + 5 * 60_000;
+ *   return c.redirect('/admin');
+ * });
+ * ```
+ */
+export function regenerate<D = SessionData>(c: SessionCarrier<D>): Promise<Session<D> | undefined> {
+  return requestSession(c).regenerate({ restartLifetime: false });
 }
 
 /**
@@ -107,4 +133,34 @@ export function revokeSession<D = SessionData>(
   handle: string,
 ): Promise<boolean> {
   return requestSession(c).revoke(handle);
+}
+
+/**
+ * Why this request has no session: `no-cookie`, `malformed`, `not-found`, `expired-idle`,
+ * `expired-absolute`, `revoked`, `rotated` (or `store-unavailable`, recorded as the request
+ * fails with a 503). `undefined` when the request has a session. Loads the session first if no
+ * one asked for it yet (a request without a session cookie costs no store call; a well-formed
+ * cookie that finds nothing costs one more `get`). Also on `c.var.sessionMiss` once loaded.
+ *
+ * For logs, metrics and the user's own diagnostics page. Never make a response depend on it:
+ * the same answer for every reason is what keeps reasons from telling a token guesser which
+ * tokens once existed. See docs/why-logged-out.md.
+ *
+ * @example
+ * ```ts
+ * app.get('/account', async (c) => {
+ *   const session = await c.var.session.load();
+ *   if (session === undefined) {
+ *     log.info({ reason: await missReason(c) }, 'session miss'); // the log, not the response
+ *     return c.redirect('/login');
+ *   }
+ *   return c.json({ user: session.userId });
+ * });
+ * ```
+ */
+export async function missReason<D = SessionData>(
+  c: SessionCarrier<D>,
+): Promise<MissReason | undefined> {
+  await requestSession(c).load();
+  return c.var.sessionMiss;
 }

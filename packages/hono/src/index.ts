@@ -11,6 +11,8 @@ export {
   login,
   logout,
   logoutEverywhere,
+  missReason,
+  regenerate,
   revokeSession,
 } from './helpers.js';
 export { sessionMiddleware } from './middleware.js';
@@ -21,4 +23,10 @@ export {
   type SessionMiddlewareOptions,
   userAgentMeta,
 } from './options.js';
-export type { SessionAccessor, SessionCarrier, SessionEnv, SessionVariables } from './types.js';
+export type {
+  SessionAccessor,
+  SessionCarrier,
+  SessionCarrierVariables,
+  SessionEnv,
+  SessionVariables,
+} from './types.js';

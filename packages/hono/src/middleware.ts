@@ -2,9 +2,13 @@
  * `sessionMiddleware`: sessions for Hono (and any Web-standard Request/Response app) over the
  * session manager of `@sessions/core`, saved before the response is sent.
  */
-import { isSessionError, type SessionData, type SessionError } from '@sessions/core';
+import { isSessionError, type SessionData } from '@sessions/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { resolveMiddlewareOptions, type SessionMiddlewareOptions } from './options.js';
+import {
+  isUnavailable,
+  resolveMiddlewareOptions,
+  type SessionMiddlewareOptions,
+} from './options.js';
 import { RequestSession } from './request-session.js';
 import type { SessionEnv } from './types.js';
 
@@ -45,10 +49,12 @@ export function sessionMiddleware<D = SessionData>(
 ): MiddlewareHandler<SessionEnv<D>> {
   const resolved = resolveMiddlewareOptions(options);
   return async (c, next) => {
+    // The raw value, so that a malformed cookie is told from a missing one (the manager refuses
+    // anything that is not a token before any I/O).
     const session = new RequestSession<D>(
       resolved,
       c,
-      resolved.manager.readToken(c.req.header('cookie')),
+      resolved.manager.readCookie(c.req.header('cookie')),
     );
     c.set('session', session);
     await next();
@@ -83,11 +89,6 @@ export function sessionMiddleware<D = SessionData>(
     }
     if (outcome.cookie !== undefined) c.header('set-cookie', outcome.cookie, { append: true });
   };
-}
-
-/** The store is down, timed out, or was closed under the app. */
-function isUnavailable(err: unknown): err is SessionError {
-  return isSessionError(err, 'UNAVAILABLE') || isSessionError(err, 'CLOSED');
 }
 
 /**

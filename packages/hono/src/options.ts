@@ -4,6 +4,7 @@
 import {
   type ConflictError,
   createSessionManager,
+  isSessionError,
   type SessionData,
   type SessionError,
   type SessionManager,
@@ -60,7 +61,13 @@ export interface SessionBehaviourOptions<D = SessionData> {
  * ```
  */
 export type SessionMiddlewareOptions<D = SessionData> = SessionBehaviourOptions<D> &
-  ({ manager: SessionManager<D> } | SessionManagerOptions);
+  (
+    | {
+        /** A ready session manager (its own store, timeouts, cookie and listeners). */
+        manager: SessionManager<D>;
+      }
+    | SessionManagerOptions
+  );
 
 /** Options after defaults. Internal. */
 export interface ResolvedMiddlewareOptions<D> {
@@ -86,6 +93,11 @@ export function resolveMiddlewareOptions<D>(
     onConflict: options.onConflict ?? conflictResponse,
     onUnavailable: options.onUnavailable ?? unavailableResponse,
   };
+}
+
+/** The store is down, timed out, or was closed under the app. */
+export function isUnavailable(err: unknown): err is SessionError {
+  return isSessionError(err, 'UNAVAILABLE') || isSessionError(err, 'CLOSED');
 }
 
 /** The default metadata: the request's user agent, if any. */

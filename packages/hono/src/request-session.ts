@@ -3,9 +3,15 @@
  * the middleware before the response leaves. Login, logout and the "active sessions"
  * operations go through here so the cookie the response carries always matches the store.
  */
-import { ConflictError, type Session, type SessionDescription } from '@sessions/core';
+import {
+  ConflictError,
+  type RegenerateOptions,
+  type Session,
+  type SessionDescription,
+  type SessionManager,
+} from '@sessions/core';
 import type { Context } from 'hono';
-import { type ResolvedMiddlewareOptions, SOURCE } from './options.js';
+import { isUnavailable, type ResolvedMiddlewareOptions, SOURCE } from './options.js';
 import type { SessionAccessor } from './types.js';
 
 /** What the middleware does to the response once the session is settled. */
@@ -19,7 +25,7 @@ export interface CommitOutcome {
   lost: ConflictError | undefined;
 }
 
-/** Options of {@link RequestSession.login}. */
+/** Options of `login(c, userId, options)`. */
 export interface LoginOptions {
   /** Client metadata for the new session (default: the middleware's `meta` for this request). */
   meta?: Record<string, string>;
@@ -27,22 +33,55 @@ export interface LoginOptions {
 
 /** The {@link SessionAccessor} the middleware puts on each request's context. Internal. */
 export class RequestSession<D> implements SessionAccessor<D> {
-  readonly manager: ResolvedMiddlewareOptions<D>['manager'];
+  readonly #manager: SessionManager<D>;
   readonly #options: ResolvedMiddlewareOptions<D>;
   readonly #c: Context;
-  /** The token the request's cookie carried, if well-formed. */
+  /** The session cookie's raw value, if the request carried one (well-formed or not). */
   readonly #presented: string | undefined;
   /** The session this request works on: loaded, started, or the successor from a login. */
   #current: Session<D> | undefined;
   /** The presented session is over (not found, logged out, revoked): never load it again. */
   #ended = false;
+  /**
+   * This request ended the presented session itself (logout, revoke, "log out everywhere"), so
+   * its response clears the cookie. Only such a request may: a request that merely found the
+   * session gone may be one still in flight with the cookie from before a login, and its
+   * clearing cookie, arriving last, would wipe the new one.
+   */
+  #clear = false;
   #loading: Promise<void> | undefined;
+  #managerView: SessionManager<D> | undefined;
 
   constructor(options: ResolvedMiddlewareOptions<D>, c: Context, presented: string | undefined) {
-    this.manager = options.manager;
+    this.#manager = options.manager;
     this.#options = options;
     this.#c = c;
     this.#presented = presented;
+  }
+
+  /**
+   * The manager, with `regenerate` and `destroy` of this request's own session routed through
+   * the request (as {@link regenerate} and {@link logout}), so the response carries the cookie
+   * of what the store holds and no session is left that no client holds.
+   */
+  get manager(): SessionManager<D> {
+    if (this.#managerView !== undefined) return this.#managerView;
+    const manager = this.#manager;
+    const routed: Pick<SessionManager<D>, 'regenerate' | 'destroy'> = {
+      regenerate: (session, options) =>
+        session === this.#current ? this.regenerate(options) : manager.regenerate(session, options),
+      destroy: async (target) =>
+        target === this.#current ? this.logout() : manager.destroy(target),
+    };
+    // A proxy rather than a copy: a manager of the app's own (a class) keeps its methods.
+    this.#managerView = new Proxy(manager, {
+      get(target, prop) {
+        if (prop === 'regenerate' || prop === 'destroy') return routed[prop];
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return this.#managerView;
   }
 
   async load(): Promise<Session<D> | undefined> {
@@ -57,7 +96,7 @@ export class RequestSession<D> implements SessionAccessor<D> {
     const loaded = await this.load();
     if (loaded) return loaded;
     // Another call may have started one while this one awaited the load.
-    this.#current ??= this.manager.create({
+    this.#current ??= this.#manager.create({
       data: this.#options.initialData(),
       meta: this.#options.meta(this.#c),
     });
@@ -76,16 +115,30 @@ export class RequestSession<D> implements SessionAccessor<D> {
     let next: Session<D> | undefined;
     if (current !== undefined && (current.userId === undefined || current.userId === userId)) {
       current.meta = meta;
-      next = await this.manager.regenerate(current, { userId });
+      next = await this.#manager.regenerate(current, { userId });
     } else if (current !== undefined && !current.isNew) {
       // Another user's session on this device: it ends here, as a logout would end it.
-      await this.manager.destroy(current);
+      await this.#manager.destroy(current);
     }
     if (next === undefined) {
-      next = this.manager.create({ data: this.#options.initialData(), userId, meta });
-      await this.manager.save(next);
+      next = this.#manager.create({ data: this.#options.initialData(), userId, meta });
+      await this.#manager.save(next);
     }
-    this.#replace(next);
+    this.#replace(next, false);
+    return next;
+  }
+
+  /**
+   * Rotate the token on a privilege change: the session (unsaved changes included) moves to a
+   * new token, the old one is dead, and the absolute deadline stays where it was. `undefined`
+   * when there is no session, or when another request ended it meanwhile (logout, "log out
+   * everywhere"): then nothing was created and the request goes on anonymous.
+   */
+  async regenerate(options: RegenerateOptions = {}): Promise<Session<D> | undefined> {
+    const current = await this.load();
+    if (current === undefined) return undefined;
+    const next = await this.#manager.regenerate(current, options);
+    this.#replace(next, false);
     return next;
   }
 
@@ -93,8 +146,8 @@ export class RequestSession<D> implements SessionAccessor<D> {
   async logout(): Promise<boolean> {
     const current = await this.load();
     const removed =
-      current !== undefined && !current.isNew && (await this.manager.destroy(current));
-    this.#replace(undefined);
+      current !== undefined && !current.isNew && (await this.#manager.destroy(current));
+    this.#replace(undefined, removed);
     return removed;
   }
 
@@ -102,11 +155,11 @@ export class RequestSession<D> implements SessionAccessor<D> {
   async logoutEverywhere(keepCurrent: boolean): Promise<number> {
     const current = await this.load();
     if (current?.userId === undefined) return 0;
-    const count = await this.manager.destroyAllForUser(
+    const count = await this.#manager.destroyAllForUser(
       current.userId,
       keepCurrent ? { except: current } : {},
     );
-    if (!keepCurrent) this.#replace(undefined);
+    if (!keepCurrent) this.#replace(undefined, !current.isNew);
     return count;
   }
 
@@ -114,15 +167,15 @@ export class RequestSession<D> implements SessionAccessor<D> {
   async activeSessions(): Promise<SessionDescription[]> {
     const current = await this.load();
     if (current?.userId === undefined) return [];
-    return this.manager.listForUser(current.userId, { current });
+    return this.#manager.listForUser(current.userId, { current });
   }
 
   /** End one of the logged-in user's sessions by its handle; false if it is not theirs. */
   async revoke(handle: string): Promise<boolean> {
     const current = await this.load();
     if (current?.userId === undefined) return false;
-    const removed = await this.manager.revoke(current.userId, handle);
-    if (removed && handle === current.handle) this.#replace(undefined);
+    const removed = await this.#manager.revoke(current.userId, handle);
+    if (removed && handle === current.handle) this.#replace(undefined, true);
     return removed;
   }
 
@@ -137,10 +190,11 @@ export class RequestSession<D> implements SessionAccessor<D> {
     // A started session nobody changed is not worth a write (an anonymous read-only visit).
     if (session !== undefined && saveChanges && !(session.isNew && !session.changed)) {
       const hadChanges = session.isNew || session.changed;
-      const result = await this.manager.save(session);
+      const result = await this.#manager.save(session);
       if (result.status === 'destroyed') {
-        // Ended by another request since it was loaded: never bring it back.
-        this.#replace(undefined);
+        // Ended by another request since it was loaded: never bring it back, and leave the
+        // cookie alone (that request cleared it, or gave the client a new one).
+        this.#replace(undefined, false);
         if (hadChanges) {
           lost = new ConflictError(
             SOURCE,
@@ -156,22 +210,35 @@ export class RequestSession<D> implements SessionAccessor<D> {
   #cookie(): string | undefined {
     const session = this.#current;
     if (session !== undefined && !session.isNew) {
-      return session.token === this.#presented ? undefined : this.manager.serializeCookie(session);
+      return session.token === this.#presented ? undefined : this.#manager.serializeCookie(session);
     }
-    return this.#ended && this.#presented !== undefined ? this.manager.clearCookie() : undefined;
+    return this.#clear ? this.#manager.clearCookie() : undefined;
   }
 
   async #loadPresented(): Promise<void> {
-    const found = await this.manager.load(this.#presented);
+    let found: Awaited<ReturnType<SessionManager<D>['loadWithReason']>>;
+    try {
+      found = await this.#manager.loadWithReason(this.#presented);
+    } catch (err) {
+      // Recorded for the app's logs; the request itself fails closed (503), never anonymous.
+      if (isUnavailable(err)) this.#c.set('sessionMiss', 'store-unavailable');
+      throw err;
+    }
+    // Why the presented cookie found nothing, even if a login or logout meanwhile moved on.
+    if (found.reason !== undefined) this.#c.set('sessionMiss', found.reason);
     // A login or logout that ran meanwhile decided what this request's session is.
     if (this.#current !== undefined || this.#ended) return;
-    if (found) this.#current = found;
+    if (found.session) this.#current = found.session;
     else this.#ended = this.#presented !== undefined;
   }
 
-  /** From here on the request's session is `next`; the presented one is over. */
-  #replace(next: Session<D> | undefined): void {
+  /**
+   * From here on the request's session is `next`; the presented one is over. `endedHere`: this
+   * request ended it, so the response may clear the cookie (when there is no `next`).
+   */
+  #replace(next: Session<D> | undefined, endedHere: boolean): void {
     this.#current = next;
     this.#ended = true;
+    this.#clear ||= endedHere;
   }
 }

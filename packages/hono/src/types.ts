@@ -2,7 +2,7 @@
  * What handlers see: the session accessor on the Hono context, and the `Env` type that makes
  * `c.get('session')` / `c.var.session` typed.
  */
-import type { Session, SessionData, SessionManager } from '@sessions/core';
+import type { MissReason, Session, SessionData, SessionManager } from '@sessions/core';
 
 /**
  * The request's session, loaded lazily: a request that never asks costs no store read, and a
@@ -42,6 +42,12 @@ export interface SessionAccessor<D = SessionData> {
 export interface SessionVariables<D = SessionData> {
   /** The request's session: `c.get('session')` or `c.var.session`. */
   session: SessionAccessor<D>;
+  /**
+   * Why the request has no session, once it was loaded and found none (see `missReason(c)`,
+   * which loads it first). `undefined` for a hit, or before the session was asked for. For
+   * logs, metrics and the user's own diagnostics: the response never depends on it.
+   */
+  sessionMiss?: MissReason;
 }
 
 /**
@@ -56,7 +62,16 @@ export interface SessionVariables<D = SessionData> {
  * ```
  */
 export interface SessionEnv<D = SessionData> {
+  /** The context variables: `c.var.session` and `c.var.sessionMiss`. */
   Variables: SessionVariables<D>;
+}
+
+/** What {@link SessionCarrier} needs on `c.var`. */
+export interface SessionCarrierVariables<D = SessionData> {
+  /** The request's session. */
+  readonly session: SessionAccessor<D>;
+  /** Why the request has no session, once loaded (see {@link SessionVariables.sessionMiss}). */
+  readonly sessionMiss?: MissReason;
 }
 
 /**
@@ -64,5 +79,6 @@ export interface SessionEnv<D = SessionData> {
  * {@link SessionEnv} (or with `ContextVariableMap` augmented), which the helper functions take.
  */
 export interface SessionCarrier<D = SessionData> {
-  readonly var: { readonly session: SessionAccessor<D> };
+  /** The context variables (Hono's `c.var`). */
+  readonly var: SessionCarrierVariables<D>;
 }

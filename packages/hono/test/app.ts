@@ -1,12 +1,15 @@
 // The Hono app every middleware test drives, a one-cookie browser for app.request, and a
 // store wrapper that counts writes.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hashSessionToken, type SessionStore, UnavailableError } from '@sessions/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import {
   activeSessions,
   login,
   logout,
   logoutEverywhere,
+  regenerate,
   revokeSession,
   type SessionEnv,
   type SessionMiddlewareOptions,
@@ -31,8 +34,16 @@ export const COOKIE = '__Host-sid';
 export function buildApp(
   store: SessionStore,
   extra: Partial<SessionMiddlewareOptions<TestData>> = {},
+  /** Called with each request's context once the response is settled (an app's logger). */
+  observe?: (c: Context<SessionEnv<TestData>>) => void,
 ): TestApp {
   const app = new Hono<SessionEnv<TestData>>();
+  if (observe !== undefined) {
+    app.use(async (c, next) => {
+      await next();
+      observe(c);
+    });
+  }
   let release!: () => void;
   let onParked!: () => void;
   const gate = new Promise<void>((r) => {
@@ -69,6 +80,29 @@ export function buildApp(
     await gate;
     session.data.count += 1;
     return c.json({ count: session.data.count });
+  });
+  // Parks before it reads the session: it loads whatever the store holds once released.
+  app.get('/slow-me', async (c) => {
+    onParked();
+    await gate;
+    const session = await c.var.session.load();
+    return c.json({ userId: session?.userId ?? null });
+  });
+  // A privilege change with an unsaved change riding along.
+  app.post('/elevate', async (c) => {
+    (await c.var.session.get()).data.count += 1;
+    const session = await regenerate(c);
+    return c.json({ rotated: session !== undefined });
+  });
+  // For a visitor with no session: nothing to rotate.
+  app.post('/elevate-anonymous', async (c) =>
+    c.json({ rotated: (await regenerate(c)) !== undefined }),
+  );
+  // The same through the manager on the context, as an app might write it.
+  app.post('/elevate-manager', async (c) => {
+    const current = await c.var.session.get();
+    const session = await c.var.session.manager.regenerate(current);
+    return c.json({ rotated: session !== undefined });
   });
   app.post('/count-then-fail', async (c) => {
     (await c.var.session.get()).data.count += 1;
@@ -160,6 +194,64 @@ export function countingWrites(store: SessionStore): { store: SessionStore; writ
     }),
     writes: () => writes,
   };
+}
+
+/** The store with every call held back by a random 0 to `maxMs` ms, so racing requests interleave. */
+export function delayed(store: SessionStore, maxMs = 2): SessionStore {
+  const delay = () => sleep(Math.random() * maxMs);
+  return delegate(store, {
+    get: async (key) => {
+      await delay();
+      return store.get(key);
+    },
+    set: async (key, record, options) => {
+      await delay();
+      return store.set(key, record, options);
+    },
+    delete: async (key) => {
+      await delay();
+      return store.delete(key);
+    },
+    listByUser: async (userId) => {
+      await delay();
+      return store.listByUser(userId);
+    },
+    deleteByUser: async (userId, options) => {
+      await delay();
+      return store.deleteByUser(userId, options);
+    },
+  });
+}
+
+/** The store, counting every call that reaches it, by method name. */
+export function countingCalls(store: SessionStore): {
+  store: SessionStore;
+  calls(): Record<string, number>;
+  reset(): void;
+} {
+  const counts = new Map<string, number>();
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: counted, calls: () => Object.fromEntries(counts), reset: () => counts.clear() };
+}
+
+/** The store, except that every `get` fails as if the server were down. */
+export function failingReads(store: SessionStore): SessionStore {
+  return delegate(store, {
+    get: async () => {
+      throw new UnavailableError('@sessions/hono', 'the server is down (test)', {
+        cause: new Error('ECONNREFUSED'),
+      });
+    },
+  });
 }
 
 /** The store, except that every `set` fails as if the server were down. */

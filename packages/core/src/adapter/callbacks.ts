@@ -10,11 +10,11 @@ export type NodeCallback<T = void> = (err: unknown, value?: T) => void;
  * Settle `callback` with the outcome of `promise`: `callback(err)` when it rejects,
  * `callback(null, value)` when it resolves. Without a callback, return the promise instead.
  *
- * The callback runs in a microtask of its own, never inside a `.then`: an exception it throws
- * is an uncaught exception of that callback (the framework's bug, reported where it happened),
- * never an unhandled rejection that looks like the store's, and never a second call of the
- * callback with its own error (the mistake of stores that wrap `cb(null, v)` in a `try` whose
- * `catch` calls `cb(err)`).
+ * The callback is called exactly once, and never synchronously: in a microtask of its own,
+ * outside the promise chain. Whatever it throws is an uncaught exception of that callback (the
+ * framework's bug, reported where it happened), never an unhandled rejection that looks like the
+ * store's, and never a second call of the callback with its own error (the mistake of stores
+ * that wrap `cb(null, v)` in a `try` whose `catch` calls `cb(err)`).
  *
  * @example
  * ```ts

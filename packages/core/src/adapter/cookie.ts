@@ -9,8 +9,9 @@ export type CookieJson = Record<string, unknown>;
 
 /**
  * The cookie as plain JSON data: what its `toJSON` returns (express-session's and
- * @fastify/session's Cookie keep `expires` behind a getter), else a copy of its own string
- * keys; `undefined` when there is no cookie object.
+ * @fastify/session's Cookie keep `expires` behind a getter; both build a fresh plain object,
+ * used as it is), else a copy of its own string keys; `undefined` when there is no cookie
+ * object.
  *
  * @example
  * ```ts
@@ -22,8 +23,15 @@ export function cookieJson(cookie: unknown): CookieJson | undefined {
   const toJSON = (cookie as { toJSON?: unknown }).toJSON;
   const json: unknown = typeof toJSON === 'function' ? toJSON.call(cookie) : cookie;
   if (json === null || typeof json !== 'object') return undefined;
-  // Own string keys only: a symbol (or anything else JSON drops) never reaches the codec.
-  return Object.fromEntries(Object.entries(json));
+  // A plain object toJSON made is already what the codec gets (it drops symbols itself, and
+  // nothing here mutates it). Anything else, the framework's own cookie object included, is
+  // copied: own string keys only, so a symbol never reaches the codec.
+  if (json !== cookie && Object.getPrototypeOf(json) === Object.prototype) {
+    return json as CookieJson;
+  }
+  const copy: CookieJson = {};
+  for (const field of Object.keys(json)) copy[field] = (json as CookieJson)[field];
+  return copy;
 }
 
 /**
@@ -50,6 +58,8 @@ const isBoolean = (v: unknown) => typeof v === 'boolean';
 const isDuration = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const isInstant = (v: unknown) => instantOf(v) !== undefined;
 const matches = (pattern: RegExp) => (v: unknown) => typeof v === 'string' && pattern.test(v);
+const isSameSiteName = matches(/^(?:lax|strict|none)$/i);
+const isPathText = matches(/^[\u0020-\u003A\u003D-\u007E]*$/);
 
 // Each field both frameworks write, and the values their Cookie classes and cookie serializers
 // take without throwing. Path: printable ASCII without ';'. Domain: dot-separated host labels.
@@ -61,16 +71,20 @@ const FIELD_CHECKS: Record<string, (value: unknown) => boolean> = {
   httpOnly: isBoolean,
   partitioned: isBoolean,
   secure: (v) => isBoolean(v) || v === 'auto',
-  sameSite: (v) => isBoolean(v) || matches(/^(?:lax|strict|none)$/i)(v),
+  sameSite: (v) => isBoolean(v) || isSameSiteName(v),
   priority: matches(/^(?:low|medium|high)$/i),
-  path: matches(/^[\u0020-\u003A\u003D-\u007E]*$/),
+  // '/' is nearly every cookie's path: no pattern needed.
+  path: (v) => v === '/' || isPathText(v),
   domain: matches(
     /^\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
   ),
 };
 
 /** A field no framework writes: kept when it is a primitive, so it cannot be a trap. */
-const isPrimitive = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+const isPrimitive = (v: unknown) => {
+  const type = typeof v;
+  return type === 'string' || type === 'number' || type === 'boolean';
+};
 
 /**
  * Why `cookie` (as read from a store) is not a cookie a framework can rebuild, or `undefined`
@@ -87,7 +101,8 @@ export function cookieFault(cookie: unknown): string | undefined {
   if (cookie === null || typeof cookie !== 'object' || Array.isArray(cookie)) {
     return 'cookie is not an object';
   }
-  for (const [field, value] of Object.entries(cookie)) {
+  for (const field of Object.keys(cookie)) {
+    const value = (cookie as CookieJson)[field];
     if (isNothing(value)) continue;
     const check = Object.hasOwn(FIELD_CHECKS, field) ? FIELD_CHECKS[field] : isPrimitive;
     if (!check?.(value)) return `cookie.${field} is not a valid value`;
@@ -101,6 +116,10 @@ export function cookieFault(cookie: unknown): string | undefined {
  * expiry is the one source of truth: `touch` moves only `expiresAt`, and this is how the next
  * read returns the touched expiry. Check it with {@link cookieFault} first.
  *
+ * Sets the field on `cookie` itself and returns it (a store's `get` never shares its objects
+ * with the caller, so the decoded cookie is the caller's to change); an expiry that already
+ * says `expiresAt` is left as it is.
+ *
  * @example
  * ```ts
  * withExpiry({ expires: '2030-01-01T00:00:00.000Z' }, Date.UTC(2031, 0, 1));
@@ -109,12 +128,12 @@ export function cookieFault(cookie: unknown): string | undefined {
  */
 export function withExpiry(cookie: CookieJson, expiresAt: number): CookieJson {
   const stored = cookie.expires;
-  if (isNothing(stored)) return cookie;
-  const expires =
+  if (isNothing(stored) || instantOf(stored) === expiresAt) return cookie;
+  cookie.expires =
     stored instanceof Date
       ? new Date(expiresAt)
       : typeof stored === 'number'
         ? expiresAt
         : new Date(expiresAt).toISOString();
-  return { ...cookie, expires };
+  return cookie;
 }

@@ -3,12 +3,25 @@
  * against exactly that version.
  */
 
-/** Where a session object came from: the session ID it was read or saved under, and the version. */
+/**
+ * Where a session object came from: the session ID it was read or saved under, its store key
+ * (kept so that saving or touching a loaded session does not hash its ID again), and the
+ * version.
+ */
 export interface LoadedVersion {
   /** The session ID (not the store key) the object was read or last saved under. */
   readonly id: string;
+  /** The store key of `id`. */
+  readonly key: string;
   /** The record's version then. */
   readonly version: number;
+}
+
+/** A {@link LoadedVersion} as kept here: a save moves its version in place. */
+interface Origin {
+  id: string;
+  key: string;
+  version: number;
 }
 
 /**
@@ -23,17 +36,22 @@ export interface LoadedVersion {
  * @example
  * ```ts
  * const loaded = new LoadedVersions();
- * loaded.remember(session, 'sid-1', record.version);
+ * loaded.remember(session, 'sid-1', hashSessionToken('sid-1'), record.version);
  * loaded.versionFor(session, 'sid-1'); // record.version
  * loaded.versionFor(session, 'sid-2'); // undefined: never loaded under this ID
  * ```
  */
 export class LoadedVersions {
-  readonly #byObject = new WeakMap<object, LoadedVersion>();
+  readonly #byObject = new WeakMap<object, Origin>();
 
-  /** `session` now stands for version `version` of session `id` (after a read or a write). */
-  remember(session: object, id: string, version: number): void {
-    this.#byObject.set(session, { id, version });
+  /**
+   * `session` now stands for version `version` of session `id`, stored under `key` (after a
+   * read or a write). An object already known under `id` has its version moved in place.
+   */
+  remember(session: object, id: string, key: string, version: number): void {
+    const origin = this.#byObject.get(session);
+    if (origin !== undefined && origin.id === id) origin.version = version;
+    else this.#byObject.set(session, { id, key, version });
   }
 
   /**
@@ -44,12 +62,18 @@ export class LoadedVersions {
   adopt(from: object, to: object): void {
     if (this.#byObject.has(to)) return;
     const origin = this.#byObject.get(from);
-    if (origin) this.#byObject.set(to, origin);
+    // A copy: a later save of `to` moves only `to`'s version.
+    if (origin) this.#byObject.set(to, { ...origin });
+  }
+
+  /** Where `session` was loaded from under `id`, or `undefined` if it never was. */
+  originOf(session: object, id: string): LoadedVersion | undefined {
+    const origin = this.#byObject.get(session);
+    return origin?.id === id ? origin : undefined;
   }
 
   /** The version `session` was loaded at under `id`, or `undefined` if it never was. */
   versionFor(session: object, id: string): number | undefined {
-    const origin = this.#byObject.get(session);
-    return origin?.id === id ? origin.version : undefined;
+    return this.originOf(session, id)?.version;
   }
 }

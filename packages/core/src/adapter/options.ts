@@ -42,10 +42,15 @@ export interface AdapterOptions<S = SessionData> {
 
 /** {@link AdapterOptions} with every default applied. */
 export interface ResolvedAdapterOptions<S> {
+  /** The store sessions are kept in. */
   store: SessionStore<SessionData>;
+  /** Lifetime in ms of a session whose cookie has no expiry. */
   defaultTtl: number;
+  /** The session's owner (the user index's `userId`), or `undefined` for an anonymous one. */
   ownerOf: (session: S) => string | undefined;
+  /** Whether session IDs are stored as their SHA-256 (default `true`). */
   hashIds: boolean;
+  /** The clock that decides expiry, epoch ms. */
   clock: Clock;
 }
 

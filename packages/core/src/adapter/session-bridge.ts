@@ -18,6 +18,7 @@ import {
 export interface ListedSession {
   /** The session ID; `undefined` with hashed IDs (the store holds only their SHA-256). */
   id: string | undefined;
+  /** The session's data as the framework stores it (its `cookie` included). */
   session: SessionData;
 }
 
@@ -70,29 +71,39 @@ export class SessionBridge<S extends object = SessionData> {
   }
 
   /** The session stored under `sessionId` as plain data, or `null` (missing, expired, invalid ID). */
-  async load(sessionId: string): Promise<SessionData | null> {
-    const record = await this.#missIfInvalid(
-      () => this.store.get(this.keyOf(sessionId)),
-      undefined,
-    );
-    if (!record) return null;
-    const session = this.#restore(record);
-    this.loaded.remember(session, sessionId, record.version ?? 0);
-    return session;
+  load(sessionId: string): Promise<SessionData | null> {
+    let key: string;
+    return this.#call(() => {
+      key = this.keyOf(sessionId);
+      return this.store.get(key);
+    }, undefined).then((record) => {
+      if (!record) return null;
+      const session = this.#restore(record);
+      this.loaded.remember(session, sessionId, key, record.version ?? 0);
+      return session;
+    });
   }
 
   /**
    * Write `session` under `sessionId`: compare-and-set if this process loaded it under that
    * ID, else an upsert. Rejects with `ConflictError` when the loaded version is gone.
    */
-  async save(sessionId: string, session: S): Promise<void> {
-    const record = this.recordOf(session);
-    const ifVersion = this.loaded.versionFor(session, sessionId);
-    const key = this.keyOf(sessionId);
-    const { version } = await (ifVersion === undefined
-      ? this.store.set(key, record)
-      : this.store.set(key, record, { ifVersion }));
-    this.loaded.remember(session, sessionId, version);
+  save(sessionId: string, session: S): Promise<void> {
+    let written: Promise<{ version: number }>;
+    let key: string;
+    try {
+      const record = this.recordOf(session);
+      const origin = this.loaded.originOf(session, sessionId);
+      key = origin ? origin.key : this.keyOf(sessionId);
+      written = origin
+        ? this.store.set(key, record, { ifVersion: origin.version })
+        : this.store.set(key, record);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return written.then(({ version }) => {
+      this.loaded.remember(session, sessionId, key, version);
+    });
   }
 
   /**
@@ -100,13 +111,17 @@ export class SessionBridge<S extends object = SessionData> {
    * return the new `cookie.expires`). False when the session is gone: touch never creates.
    */
   touch(sessionId: string, session: S): Promise<boolean> {
-    const expiresAt = this.#expiresAt(cookieJson((session as SessionData).cookie));
-    return this.#missIfInvalid(() => this.store.touch(this.keyOf(sessionId), expiresAt), false);
+    return this.#call(() => {
+      const origin = this.loaded.originOf(session, sessionId);
+      const key = origin ? origin.key : this.keyOf(sessionId);
+      const expiresAt = this.#expiresAt(cookieJson((session as SessionData).cookie));
+      return this.store.touch(key, expiresAt);
+    }, false);
   }
 
   /** Delete the session; a missing one (or an ID no store could hold) is no error. */
-  async destroy(sessionId: string): Promise<void> {
-    await this.#missIfInvalid(() => this.store.delete(this.keyOf(sessionId)), false);
+  destroy(sessionId: string): Promise<void> {
+    return this.#call(() => this.store.delete(this.keyOf(sessionId)), false).then(nothing);
   }
 
   /**
@@ -136,10 +151,11 @@ export class SessionBridge<S extends object = SessionData> {
    * plain JSON), the cookie's expiry (else `defaultTtl` from now) and the owner.
    */
   recordOf(session: S): SessionRecord<SessionData> {
+    const fields = session as SessionData;
     const data: SessionData = {};
-    for (const [field, value] of Object.entries(session)) {
+    for (const field of Object.keys(fields)) {
       if (field === '__proto__') continue; // cannot be stored as a field and read back safely
-      data[field] = field === 'cookie' ? cookieJson(value) : value;
+      data[field] = field === 'cookie' ? cookieJson(fields[field]) : fields[field];
     }
     const record: SessionRecord<SessionData> = {
       data,
@@ -155,17 +171,20 @@ export class SessionBridge<S extends object = SessionData> {
     return at ?? this.#options.clock() + this.#options.defaultTtl;
   }
 
-  /** The stored data as the framework gets it back, checked so nothing in it can throw there. */
+  /**
+   * The stored data as the framework gets it back, checked so nothing in it can throw there.
+   * The decoded data is the caller's (a store's `get` never shares its objects), so it is
+   * fixed up in place rather than copied.
+   */
   #restore(record: SessionRecord<SessionData>): SessionData {
     const { data } = record;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new CorruptError(this.#source, 'the stored session is not an object');
     }
-    const session: SessionData = {};
-    for (const [field, value] of Object.entries(data)) {
-      if (field === '__proto__') continue;
-      session[field] = value;
-    }
+    // A plain object, as every codec decodes one; anything else is copied into one.
+    const session = Object.getPrototypeOf(data) === Object.prototype ? data : plainCopy(data);
+    // An own `__proto__` field (a codec that keeps one) is never handed to the framework.
+    if (Object.hasOwn(session, '__proto__')) Reflect.deleteProperty(session, '__proto__');
     if (session.cookie !== undefined) {
       const fault = cookieFault(session.cookie);
       if (fault) throw new CorruptError(this.#source, `the stored session's ${fault}`);
@@ -181,13 +200,31 @@ export class SessionBridge<S extends object = SessionData> {
     return this.store.list();
   }
 
-  /** Run a store call; an ID the store refuses as a key is `miss`: no such session. */
-  async #missIfInvalid<T>(call: () => Promise<T>, miss: T): Promise<T> {
+  /**
+   * Run a store call; an ID the store refuses as a key is `miss`: no such session. A store
+   * that throws instead of rejecting rejects here too.
+   */
+  #call<T>(call: () => Promise<T>, miss: T): Promise<T> {
+    let pending: Promise<T>;
     try {
-      return await call();
+      pending = call();
     } catch (err) {
+      pending = Promise.reject(err);
+    }
+    return pending.catch((err: unknown) => {
       if (isSessionError(err, 'INVALID_KEY')) return miss;
       throw err;
-    }
+    });
   }
 }
+
+/** A plain-object copy of `data`'s own string fields. */
+function plainCopy(data: object): SessionData {
+  const copy: SessionData = {};
+  for (const field of Object.keys(data)) {
+    if (field !== '__proto__') copy[field] = (data as SessionData)[field];
+  }
+  return copy;
+}
+
+function nothing(): void {}

@@ -92,6 +92,15 @@ export class DriverStore<D = SessionData, Driver extends StoreDriver = StoreDriv
   #prepared: boolean;
   #preparing: Promise<void> | undefined;
 
+  /**
+   * Resolve and validate the shared options, then build the driver (and the background prune
+   * of a {@link PruningDriverStore}).
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(
     options: BaseStoreOptions<D> | PruningStoreOptions<D> | undefined,
     setup: DriverStoreSetup<D, Driver>,
@@ -222,7 +231,15 @@ export class DriverStore<D = SessionData, Driver extends StoreDriver = StoreDriv
     );
   }
 
-  /** Every live session of this namespace: a scan on most backends, for admin views. */
+  /**
+   * Every live session of this namespace: a scan on most backends, for admin views.
+   *
+   * @throws `CORRUPT` ({@link @sessions/core!CorruptError | CorruptError}): a stored record does
+   * not decode (reported, never a crash).
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   async list(): Promise<Array<StoredSession<D>>> {
     this.#assertOpen();
     const now = this.settings.clock();
@@ -398,11 +415,25 @@ export class PruningDriverStore<
   Driver extends StoreDriver & Required<Pick<StoreDriver, 'prune'>> = StoreDriver &
     Required<Pick<StoreDriver, 'prune'>>,
 > extends DriverStore<D, Driver> {
+  /**
+   * As {@link DriverStore}'s constructor, with `pruneInterval` resolved too.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(options: PruningStoreOptions<D> | undefined, setup: DriverStoreSetup<D, Driver>) {
     super(options, setup, true);
   }
 
-  /** Physically remove this namespace's expired records now; resolves to how many went. */
+  /**
+   * Physically remove this namespace's expired records now; resolves to how many went.
+   *
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
+   */
   prune(): Promise<number> {
     return this.runPrune();
   }

@@ -32,16 +32,19 @@ export interface StoredRecord {
 
 /** A record with its key, as `listByUser` and `list` return them. */
 export interface StoredEntry extends StoredRecord {
+  /** The store key the record is stored under (without the backend's namespace prefix). */
   key: string;
 }
 
 /** One write, as the kit hands it to {@link StoreDriver.set}: validated and encoded. */
 export interface RecordWrite {
+  /** The store key, validated (without the backend's namespace prefix). */
   readonly key: string;
   /** The codec's text, within the store's `maxPayloadBytes`. */
   readonly data: string;
   /** Always after `op.now`: a write in the past reaches the driver as a `delete`. */
   readonly expiresAt: number;
+  /** The owner to index the record under, validated; `undefined` for an anonymous session. */
   readonly userId: string | undefined;
   /**
    * Compare-and-set: write only if the live stored version is this one (`0`: only if there is

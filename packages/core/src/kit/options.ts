@@ -31,14 +31,21 @@ export interface StoreSpec {
 
 /** The options after defaults: what the kit works with. */
 export interface ResolvedStoreOptions<D> {
+  /** The package name every error carries, from {@link StoreSpec.source}. */
   readonly source: string;
+  /** The validated namespace (default `"sessions"`). */
   readonly namespace: string;
+  /** The application clock that decides visibility (default `Date.now`). */
   readonly clock: Clock;
+  /** The codec `data` is encoded with (default `jsonCodec`). */
   readonly codec: Codec<D>;
+  /** The payload limit: the option (default 1 MiB), capped by the backend's `payloadLimit`. */
   readonly maxPayloadBytes: number;
+  /** The bound on one operation (one page of a bulk operation), in ms (default 2000). */
   readonly operationTimeout: number;
   /** 0 when the store has no background prune, or it is turned off. */
   readonly pruneInterval: number;
+  /** Where background failures go: the option, or rate-limited process warnings. */
   readonly onBackgroundError: (error: Error) => void;
 }
 

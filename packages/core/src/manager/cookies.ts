@@ -121,13 +121,25 @@ export function readSessionToken(
   options: ResolvedCookieOptions,
   header: unknown,
 ): string | undefined {
-  if (typeof header !== 'string') return undefined;
   // Names are compared as sent: `cookie` never decodes names, so `__%48ost-sid` (which some
   // servers decode to `__Host-sid`, though the browser enforced no prefix rule on it) stays a
   // different cookie. Values are not decoded either: a token needs no escaping, so an escaped
   // value is not one of ours.
-  const value = parse(header, { decode: (raw) => raw })[options.name];
+  const value = readRawSessionCookie(options, header);
   return isSessionToken(value) ? value : undefined;
+}
+
+/**
+ * The raw value of the session cookie in a `Cookie` request header, unchecked, or `undefined`
+ * when there is none. For telling a malformed cookie from a missing one: pass it to
+ * `loadWithReason`, which refuses anything that is not a token before any I/O.
+ */
+export function readRawSessionCookie(
+  options: ResolvedCookieOptions,
+  header: unknown,
+): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  return parse(header, { decode: (raw) => raw })[options.name];
 }
 
 function attributes(options: ResolvedCookieOptions) {

@@ -5,12 +5,20 @@
  */
 import type { SessionData } from '../types.js';
 import { createContext } from './context.js';
-import { readSessionToken, serializeClearingCookie, serializeSessionCookie } from './cookies.js';
+import {
+  readRawSessionCookie,
+  readSessionToken,
+  serializeClearingCookie,
+  serializeSessionCookie,
+} from './cookies.js';
+import type { SessionEventType, SessionListener } from './events.js';
+import { loadOrMiss, loadSession } from './load.js';
 import { resolveManagerOptions, type SessionManagerOptions } from './options.js';
 import type {
   CreateSessionInput,
   DestroyAllOptions,
   ListForUserOptions,
+  LoadResult,
   RegenerateOptions,
   SaveResult,
   SessionDescription,
@@ -18,13 +26,7 @@ import type {
   UpdateResult,
 } from './results.js';
 import type { Session } from './session.js';
-import {
-  createSession,
-  destroySession,
-  loadSession,
-  regenerateSession,
-  saveSession,
-} from './session-ops.js';
+import { createSession, destroySession, regenerateSession, saveSession } from './session-ops.js';
 import { absoluteDeadline } from './timeouts.js';
 import { updateSession } from './update.js';
 import { destroyUserSessions, listUserSessions, revokeUserSession } from './user-sessions.js';
@@ -46,6 +48,15 @@ export interface SessionManager<D = SessionData> {
    */
   load(token: string | undefined): Promise<Session<D> | undefined>;
   /**
+   * {@link load}, with why a miss is a miss: `no-cookie` (`token` undefined), `malformed`,
+   * `not-found`, `expired-idle`, `expired-absolute`, `revoked` or `rotated`. A hit costs the
+   * same one `get` as `load`; a miss with a well-formed token costs one more (its tombstone,
+   * unless `missReasons: false`). When the store fails it throws as `load` does (a `miss` event
+   * says `store-unavailable`). Pass {@link readCookie}'s raw value to tell `malformed` from
+   * `no-cookie`. See docs/why-logged-out.md.
+   */
+  loadWithReason(token: string | undefined): Promise<LoadResult<D>>;
+  /**
    * Store the session if it is new or changed, or if more than `touchAfter` passed since it was
    * last seen. Compare-and-set against the loaded version: see {@link SaveResult}. Throws
    * `ConflictError` when another request saved a newer version of a changed session.
@@ -58,8 +69,8 @@ export interface SessionManager<D = SessionData> {
   update(token: string | undefined, fn: UpdateFn<D>): Promise<UpdateResult<D>>;
   /**
    * A new token for the same data, the old token dead (call it on login and on any privilege
-   * change, then send the new cookie). `undefined` if the session no longer exists; then
-   * nothing was created.
+   * change, then send the new cookie). `undefined` if the session no longer exists, or if a
+   * "log out everywhere" of its owner ran meanwhile; then no session was left behind.
    */
   regenerate(session: Session<D>, options?: RegenerateOptions): Promise<Session<D> | undefined>;
   /** End a session (logout): removed at the backend; true if a live one was removed. */
@@ -68,7 +79,12 @@ export interface SessionManager<D = SessionData> {
   listForUser(userId: string, options?: ListForUserOptions<D>): Promise<SessionDescription[]>;
   /** End one of `userId`'s sessions by its handle; false if the handle is not one of theirs. */
   revoke(userId: string, handle: string): Promise<boolean>;
-  /** "Log out everywhere": end all of a user's sessions but `except`; resolves to how many. */
+  /**
+   * "Log out everywhere": end all of a user's sessions but `except`; resolves to how many.
+   * Atomic against a concurrent `regenerate` or login of that user: it first writes a per-user
+   * revocation mark to the store (one `get` and one `set`), which `regenerate` reads; `load` and
+   * `save` never do. See docs/security.md.
+   */
   destroyAllForUser(userId: string, options?: DestroyAllOptions<D>): Promise<number>;
   /** The `Set-Cookie` value for a session (send it when the session is new or regenerated). */
   serializeCookie(session: Session<D>): string;
@@ -76,6 +92,24 @@ export interface SessionManager<D = SessionData> {
   clearCookie(): string;
   /** The token in a `Cookie` request header, or `undefined`; anything malformed is a miss. */
   readToken(cookieHeader: string | null | undefined): string | undefined;
+  /**
+   * The session cookie's raw, unchecked value in a `Cookie` request header, or `undefined`:
+   * for {@link loadWithReason}, which tells a malformed cookie from a missing one.
+   */
+  readCookie(cookieHeader: string | null | undefined): string | undefined;
+  /**
+   * Listen to a lifecycle event; returns the function that stops listening. Listeners run
+   * synchronously in the request: keep them cheap. One that throws (or rejects) is reported
+   * through `onListenerError`, never to the request. No listener, no cost.
+   *
+   * @example
+   * ```ts
+   * manager.on('destroyed', ({ handle, userId }) => audit.info({ event: 'logout', handle, userId }));
+   * ```
+   */
+  on<K extends SessionEventType>(type: K, listener: SessionListener<K>): () => void;
+  /** Stop a listener added with {@link on}. */
+  off<K extends SessionEventType>(type: K, listener: SessionListener<K>): void;
 }
 
 /**
@@ -108,6 +142,10 @@ export function createSessionManager<D = SessionData>(
   return {
     create: (input) => createSession(ctx, input),
     load: (token) => loadSession<D>(ctx, token),
+    loadWithReason: async (token) => {
+      const found = await loadOrMiss<D>(ctx, token, true);
+      return typeof found === 'string' ? { reason: found } : { session: found };
+    },
     save: (session) => saveSession(ctx, session),
     update: (token, fn) => updateSession(ctx, token, fn),
     regenerate: (session, regenerateOptions) => regenerateSession(ctx, session, regenerateOptions),
@@ -124,5 +162,8 @@ export function createSessionManager<D = SessionData>(
       ),
     clearCookie: () => serializeClearingCookie(cookie),
     readToken: (cookieHeader) => readSessionToken(cookie, cookieHeader),
+    readCookie: (cookieHeader) => readRawSessionCookie(cookie, cookieHeader),
+    on: (type, listener) => ctx.events.on(type, listener),
+    off: (type, listener) => ctx.events.off(type, listener),
   };
 }

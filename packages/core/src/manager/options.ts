@@ -8,6 +8,7 @@ import {
   resolveCookieOptions,
   type SessionCookieOptions,
 } from './cookies.js';
+import type { ListenerErrorHandler, SessionListeners } from './events.js';
 
 /** Thirty minutes: the default idle timeout. */
 export const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
@@ -15,6 +16,8 @@ export const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
 export const DEFAULT_ABSOLUTE_TIMEOUT = 8 * 60 * 60_000;
 /** One minute: the default touch threshold (never more than a quarter of the idle timeout). */
 export const DEFAULT_TOUCH_AFTER = 60_000;
+/** One minute: how long an old token is reported `rotated` after `regenerate`, by default. */
+export const DEFAULT_ROTATION_GRACE = 60_000;
 /** Five: how often `update` retries a compare-and-set that lost a race, by default. */
 export const DEFAULT_MAX_RETRIES = 5;
 
@@ -63,6 +66,26 @@ export interface SessionManagerOptions {
    * time in `[0, retryDelay × 2^n]`, capped at 250 ms, so racing writers spread out.
    */
   retryDelay?: number;
+  /**
+   * Tell `rotated` and `revoked` misses from `not-found` (default `true`). It costs a small
+   * tombstone write at `regenerate` and `revoke` (and one per ended session plus a `listByUser`
+   * at "log out everywhere"), and one `get` on a miss with a well-formed token, only when the
+   * reason is asked for (`loadWithReason`, a `miss` listener). A hit is one `get` either way.
+   * See docs/why-logged-out.md.
+   */
+  missReasons?: boolean;
+  /**
+   * How long an old token is reported `rotated` after `regenerate`, in ms (default 60 s); its
+   * tombstone lives that long. 0 writes none.
+   */
+  rotationGrace?: number;
+  /** Lifecycle event listeners, as `manager.on(type, listener)` would add them. */
+  on?: SessionListeners;
+  /**
+   * Where a listener that throws (or rejects) is reported; it never reaches the request.
+   * Default: a process warning (`SESSIONS_LISTENER_ERROR`), at most one a minute.
+   */
+  onListenerError?: ListenerErrorHandler;
 }
 
 /** Options after defaults and checks. Internal. */
@@ -76,6 +99,10 @@ export interface ResolvedManagerOptions {
   clock: Clock;
   maxRetries: number;
   retryDelay: number;
+  missReasons: boolean;
+  rotationGrace: number;
+  on: SessionListeners | undefined;
+  onListenerError: ListenerErrorHandler | undefined;
 }
 
 /** The package every manager error names as its source. */
@@ -109,6 +136,10 @@ export function resolveManagerOptions(options: SessionManagerOptions): ResolvedM
     clock: options.clock ?? Date.now,
     maxRetries: nonNegative('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES),
     retryDelay: nonNegative('retryDelay', options.retryDelay ?? 5),
+    missReasons: options.missReasons ?? true,
+    rotationGrace: nonNegative('rotationGrace', options.rotationGrace ?? DEFAULT_ROTATION_GRACE),
+    on: options.on,
+    onListenerError: options.onListenerError,
   };
 }
 

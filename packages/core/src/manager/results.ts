@@ -3,6 +3,7 @@
  * a session that no longer exists is an ordinary outcome (`'destroyed'`), a lost race on a
  * changed session is a thrown `ConflictError`.
  */
+import type { MissReason } from './miss-reasons.js';
 import type { Session, SessionMeta } from './session.js';
 
 /** What {@link SessionManager.create} takes. */
@@ -27,15 +28,28 @@ export interface CreateSessionInput<D> {
  * A changed session that another request saved in the meantime is not a result: `save` throws
  * `ConflictError`, because silently dropping either write would lose an update.
  */
-export type SaveResult = { status: 'saved' } | { status: 'unchanged' } | { status: 'destroyed' };
+export type SaveResult = {
+  /** `'saved'`, `'unchanged'` or `'destroyed'`: see {@link SaveResult}. */
+  status: 'saved' | 'unchanged' | 'destroyed';
+};
 
 /**
  * The outcome of {@link SessionManager.update}: `'saved'` or `'unchanged'` with the session as
  * stored, or `'destroyed'` when no live session answers to the token.
  */
 export type UpdateResult<D> =
-  | { status: 'saved' | 'unchanged'; session: Session<D> }
-  | { status: 'destroyed'; session?: undefined };
+  | {
+      /** The session was written, or needed no write. */
+      status: 'saved' | 'unchanged';
+      /** The session as stored. */
+      session: Session<D>;
+    }
+  | {
+      /** No live session answers to the token. */
+      status: 'destroyed';
+      /** Absent: there is no session. */
+      session?: undefined;
+    };
 
 /**
  * The change {@link SessionManager.update} applies: mutate `data` in place, or return new data.
@@ -84,4 +98,27 @@ export interface SessionDescription {
   meta?: SessionMeta;
   /** True for the session given as `current`. */
   current: boolean;
+}
+
+/**
+ * The outcome of {@link SessionManager.loadWithReason}: the live session, or why there is none.
+ * The reason is for logs, metrics and the user's own diagnostics page: never send it to the
+ * client as a response difference (it would tell a token guesser which tokens once existed).
+ */
+export type LoadResult<D> = LoadHit<D> | LoadMiss;
+
+/** A {@link LoadResult} that found the session. */
+export interface LoadHit<D> {
+  /** The live session. */
+  session: Session<D>;
+  /** Absent on a hit. */
+  reason?: undefined;
+}
+
+/** A {@link LoadResult} that found none. */
+export interface LoadMiss {
+  /** Absent on a miss. */
+  session?: undefined;
+  /** Why there is no session. */
+  reason: MissReason;
 }

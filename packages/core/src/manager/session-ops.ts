@@ -3,19 +3,15 @@
  * compare-and-set against the version that was loaded, which is what makes "no lost updates"
  * and "no resurrection" hold on every store.
  */
-import { ConflictError, CorruptError, isSessionError } from '../errors.js';
+import { ConflictError, isSessionError } from '../errors.js';
 import type { SessionRecord } from '../types.js';
 import { assertValidUserId } from '../validate.js';
 import { callStore, handleOf, keyOf, type ManagerContext, ownState } from './context.js';
+import { writeTombstone } from './miss-reasons.js';
 import { MANAGER_SOURCE } from './options.js';
 import type { CreateSessionInput, RegenerateOptions, SaveResult } from './results.js';
-import {
-  isSessionEnvelope,
-  ManagedSession,
-  markClean,
-  type Session,
-  type SessionEnvelope,
-} from './session.js';
+import { successorSurvives } from './revocation-mark.js';
+import { ManagedSession, markClean, type Session, type SessionEnvelope } from './session.js';
 import { expiresAtFor, isTouchDue, isWithinTimeouts } from './timeouts.js';
 import { generateSessionToken, isSessionToken } from './tokens.js';
 
@@ -47,64 +43,10 @@ function newSession<D>(
       lastSeenAt: now,
       expiresAt: expiresAtFor(ctx.opts, createdAt, now),
       version: 0,
+      storedUserId: undefined,
       destroyed: false,
     },
     { data: fields.data, ...optional('userId', fields.userId), ...optional('meta', fields.meta) },
-  );
-}
-
-/**
- * The live session for `token`, or `undefined`. Strict: a malformed token never reaches the
- * store, and an unknown one is a miss; nothing is ever created under a client-chosen value.
- */
-export async function loadSession<D>(
-  ctx: ManagerContext,
-  token: string | undefined,
-): Promise<Session<D> | undefined> {
-  if (!isSessionToken(token)) return undefined;
-  const key = keyOf(ctx, token);
-  const record = await callStore(ctx, token, () => ctx.store.get(key));
-  if (record === undefined) return undefined;
-  // Messages name no key: with hashing off the key is the token.
-  if (!isSessionEnvelope(record.data)) {
-    throw new CorruptError(MANAGER_SOURCE, 'a stored record is not a session manager envelope');
-  }
-  if (!Number.isSafeInteger(record.version) || (record.version ?? 0) < 1) {
-    throw new CorruptError(MANAGER_SOURCE, 'the store returned a record without a version');
-  }
-  const envelope = record.data as SessionEnvelope<D>;
-  const now = ctx.opts.clock();
-  // The store already hides records past `expiresAt`. Check the manager's own limits as well, so
-  // a record written under longer timeouts (an old configuration) is still cut off, and remove
-  // it at the backend so the token is dead everywhere, not only here.
-  if (
-    now >= record.expiresAt ||
-    !isWithinTimeouts(ctx.opts, envelope.createdAt, envelope.lastSeenAt, now)
-  ) {
-    await callStore(ctx, token, () => ctx.store.delete(key));
-    return undefined;
-  }
-  // The constructor records the loaded fields as the clean baseline for change tracking.
-  return new ManagedSession<D>(
-    {
-      owner: ctx.owner,
-      token,
-      key,
-      handle: handleOf(ctx, key),
-      createdAt: envelope.createdAt,
-      lastSeenAt: envelope.lastSeenAt,
-      expiresAt: Math.min(
-        record.expiresAt,
-        expiresAtFor(ctx.opts, envelope.createdAt, envelope.lastSeenAt),
-      ),
-      version: record.version as number,
-      destroyed: false,
-    },
-    {
-      data: envelope.data,
-      ...optional('userId', record.userId),
-      ...optional('meta', envelope.meta),
-    },
   );
 }
 
@@ -148,7 +90,7 @@ export async function persistSession<D>(
   };
   let version: number;
   try {
-    ({ version } = await callStore(ctx, state.token, () =>
+    ({ version } = await callStore(ctx, state.token, 'set', () =>
       ctx.store.set(state.key, record, { ifVersion: state.version }),
     ));
   } catch (err) {
@@ -161,9 +103,13 @@ export async function persistSession<D>(
     return 'destroyed';
   }
   state.version = version;
+  state.storedUserId = session.userId;
   state.lastSeenAt = now;
   state.expiresAt = expiresAt;
   markClean(session as ManagedSession<unknown>);
+  if (ctx.events.has('saved')) {
+    ctx.events.emit({ type: 'saved', handle: state.handle, userId: session.userId });
+  }
   return 'saved';
 }
 
@@ -174,17 +120,29 @@ export async function saveSession<D>(
 ): Promise<SaveResult> {
   const state = ownState(ctx, session);
   const hadChanges = state.version === 0 || session.changed;
+  const isNew = state.version === 0;
   const outcome = await persistSession(ctx, session);
+  if (outcome === 'saved' && isNew && ctx.events.has('created')) {
+    ctx.events.emit({ type: 'created', handle: state.handle, userId: session.userId });
+  }
   if (outcome !== 'conflict') return { status: outcome };
   // The compare-and-set failed: either the session is gone (stored version "absent" against a
   // loaded version of at least 1) or another request wrote a newer version.
-  const current = await callStore(ctx, state.token, () => ctx.store.get(state.key));
+  const current = await callStore(ctx, state.token, 'get', () => ctx.store.get(state.key));
   if (current === undefined) {
     state.destroyed = true;
     return { status: 'destroyed' };
   }
   // A touch that lost to a newer write lost nothing: that write moved the expiry itself.
   if (!hadChanges) return { status: 'unchanged' };
+  if (ctx.events.has('conflict')) {
+    ctx.events.emit({
+      type: 'conflict',
+      handle: state.handle,
+      userId: session.userId,
+      operation: 'save',
+    });
+  }
   throw new ConflictError(
     MANAGER_SOURCE,
     'another request saved this session after it was loaded; nothing was written. ' +
@@ -199,12 +157,20 @@ export async function destroySession<D>(
 ): Promise<boolean> {
   if (typeof target === 'string') {
     if (!isSessionToken(target)) return false;
-    return callStore(ctx, target, () => ctx.store.delete(keyOf(ctx, target)));
+    const key = keyOf(ctx, target);
+    const gone = await callStore(ctx, target, 'delete', () => ctx.store.delete(key));
+    if (gone && ctx.events.has('destroyed')) {
+      ctx.events.emit({ type: 'destroyed', handle: handleOf(ctx, key), userId: undefined });
+    }
+    return gone;
   }
   const state = ownState(ctx, target);
-  const removed = await callStore(ctx, state.token, () => ctx.store.delete(state.key));
+  const removed = await callStore(ctx, state.token, 'delete', () => ctx.store.delete(state.key));
   // Only now: if the delete failed, the session still exists and must not claim otherwise.
   state.destroyed = true;
+  if (removed && ctx.events.has('destroyed')) {
+    ctx.events.emit({ type: 'destroyed', handle: state.handle, userId: state.storedUserId });
+  }
   return removed;
 }
 
@@ -228,12 +194,25 @@ export async function regenerateSession<D>(
   }
   // Delete before creating: if anything fails after this point the user is logged out, never
   // left with two live tokens, and a concurrent "log out everywhere" that got here first wins
-  // (the delete finds nothing, and no successor is created).
+  // (the delete finds nothing, and no successor is created). One that comes in between is
+  // caught by its revocation mark, read once the successor is stored (revocation-mark.ts).
+  const owner = state.storedUserId;
   const removed =
-    state.version === 0 || (await callStore(ctx, state.token, () => ctx.store.delete(state.key)));
+    state.version === 0 ||
+    (await callStore(ctx, state.token, 'delete', () => ctx.store.delete(state.key)));
   // The old object is spent from here on, whatever happens next: it must never be saved again.
   state.destroyed = true;
   if (!removed) return undefined;
+  // The old token comes back from tabs and requests in flight for a while: say `rotated`, not
+  // `not-found`, for the grace window (never past the old session's own end).
+  if (state.version !== 0 && ctx.opts.rotationGrace > 0) {
+    await writeTombstone(
+      ctx,
+      state.handle,
+      'rotated',
+      Math.min(now + ctx.opts.rotationGrace, state.expiresAt),
+    );
+  }
   const restart = options.restartLifetime ?? options.userId !== undefined;
   const next = newSession(ctx, restart ? now : state.createdAt, now, {
     data: session.data,
@@ -245,6 +224,22 @@ export async function regenerateSession<D>(
   // `ifVersion: 0` on a fresh 256-bit key: a conflict means the CSPRNG repeated itself.
   if (outcome === 'conflict')
     throw new ConflictError(MANAGER_SOURCE, 'a freshly minted session key already exists');
+  const nextState = ownState(ctx, next);
+  if (owner !== undefined && !(await successorSurvives(ctx, owner, state, next.handle))) {
+    // "Log out everywhere" ran meanwhile and covers the session this one replaces. Removed
+    // quietly: no client ever held it, so it was never created or destroyed for anyone.
+    await callStore(ctx, undefined, 'delete', () => ctx.store.delete(nextState.key));
+    nextState.destroyed = true;
+    return undefined;
+  }
+  if (ctx.events.has('rotated')) {
+    ctx.events.emit({
+      type: 'rotated',
+      handle: next.handle,
+      previousHandle: state.handle,
+      userId: next.userId,
+    });
+  }
   return next;
 }
 

@@ -67,6 +67,8 @@ export interface SessionState {
   expiresAt: number;
   /** The stored version the next compare-and-set expects; 0 while unsaved. */
   version: number;
+  /** The owner as last loaded or saved (whose "log out everywhere" the session answers to). */
+  storedUserId: string | undefined;
   /** A deep copy of the tracked fields as last loaded or saved; `undefined` if uncopyable. */
   snapshot: TrackedFields | undefined;
   /** Set once the manager destroyed or regenerated this session: it must never be written. */

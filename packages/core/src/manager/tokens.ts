@@ -2,6 +2,7 @@
  * Session tokens: what the cookie carries. 256 bits from the CSPRNG, base64url, and a SHA-256
  * digest of it as the store key, so a copy of the database holds nothing a client could present.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Bytes of CSPRNG output in a token: 256 bits, twice the 128 bits ASVS 7.2.3 asks for. */
@@ -45,5 +46,13 @@ export function isSessionToken(value: unknown): value is string {
  * ```
  */
 export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
+
+// The one-shot `crypto.hash` (Node ≥ 20.12 / 21.7) skips the Hash object `createHash` builds:
+// about half the cost per call, and the adapters hash once per request.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
+  .hash;
+const sha256Hex: (text: string) => string = oneShot
+  ? (text) => oneShot('sha256', text, 'hex')
+  : (text) => createHash('sha256').update(text, 'utf8').digest('hex');

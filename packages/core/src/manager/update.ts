@@ -6,9 +6,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../errors.js';
 import type { ManagerContext } from './context.js';
+import { loadSession } from './load.js';
 import { MANAGER_SOURCE } from './options.js';
 import type { UpdateFn, UpdateResult } from './results.js';
-import { loadSession, persistSession } from './session-ops.js';
+import { persistSession } from './session-ops.js';
 
 /** The longest single wait between two attempts, in ms. */
 const MAX_BACKOFF = 250;
@@ -27,6 +28,14 @@ export async function updateSession<D>(
     const outcome = await persistSession(ctx, session);
     if (outcome === 'saved' || outcome === 'unchanged') return { status: outcome, session };
     if (outcome === 'destroyed') return { status: 'destroyed' };
+    if (ctx.events.has('conflict')) {
+      ctx.events.emit({
+        type: 'conflict',
+        handle: session.handle,
+        userId: session.userId,
+        operation: 'update',
+      });
+    }
     // A conflict: someone wrote in between. The next attempt's load tells a destroyed session
     // (a miss) from a newer version (reapply fn on top of it).
     if (attempt >= ctx.opts.maxRetries) {

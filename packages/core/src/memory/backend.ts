@@ -7,8 +7,11 @@
 export interface MemoryEntry {
   /** The codec's text. */
   data: string;
+  /** Absolute expiry, epoch milliseconds (visibility is still decided by the store's clock). */
   expiresAt: number;
+  /** The owner, also kept in the namespace's user index; `undefined` for an anonymous session. */
   userId: string | undefined;
+  /** The version the last write gave the entry; compare-and-set compares against it. */
   version: number;
 }
 

@@ -34,6 +34,14 @@ export interface MemoryStoreOptions<D = SessionData> extends PruningStoreOptions
  * ```
  */
 export class MemoryStore<D = SessionData> extends PruningDriverStore<D, MemoryDriver> {
+  /**
+   * A store on `options.backend`, or on memory of its own.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(options: MemoryStoreOptions<D> = {}) {
     const maxEntries = options?.maxEntries ?? Number.POSITIVE_INFINITY;
     if (

@@ -68,3 +68,10 @@ test('the callback never runs synchronously, even for a settled promise', () => 
   });
   expect(called).toBe(false);
 });
+
+test('a promise rejected with null still calls back as a failure, once', async () => {
+  const calls: unknown[][] = [];
+  settle(Promise.reject(null), (...args) => calls.push(args));
+  await ticks();
+  expect(calls).toEqual([[null]]);
+});

@@ -18,6 +18,11 @@ describe('cookieJson', () => {
     expect(cookieJson(new Cookie())).toEqual({ expires: new Date(at), path: '/' });
   });
 
+  test('uses the plain object toJSON made as it is (no second copy)', () => {
+    const made = { path: '/' };
+    expect(cookieJson({ toJSON: () => made })).toBe(made);
+  });
+
   test('copies a plain cookie, own string keys only', () => {
     const cookie = { path: '/', [Symbol('hidden')]: 1 };
     const json = cookieJson(cookie);
@@ -48,6 +53,15 @@ describe('withExpiry', () => {
     expect(withExpiry({ expires: '2020-01-01T00:00:00.000Z' }, at)).toEqual({ expires: iso });
     expect(withExpiry({ expires: new Date(0) }, at)).toEqual({ expires: new Date(at) });
     expect(withExpiry({ expires: 1 }, at)).toEqual({ expires: at });
+  });
+
+  test('sets the field in place; an expiry that already says expiresAt is left as stored', () => {
+    const cookie = { expires: '2020-01-01T00:00:00.000Z' };
+    expect(withExpiry(cookie, at)).toBe(cookie);
+    expect(cookie.expires).toBe(new Date(at).toISOString());
+    const second = Date.UTC(2031, 0, 2, 3, 4, 5); // a whole second: an HTTP date holds it
+    const http = { expires: new Date(second).toUTCString() }; // same instant, another spelling
+    expect(withExpiry(http, second).expires).toBe(new Date(second).toUTCString());
   });
 
   test('a cookie without expiry keeps none', () => {

@@ -12,7 +12,7 @@ describe('LoadedVersions', () => {
   test('answers for the ID an object was loaded under, and no other', () => {
     const loaded = new LoadedVersions();
     const session = {};
-    loaded.remember(session, 'sid-1', 3);
+    loaded.remember(session, 'sid-1', 'key-1', 3);
     expect(loaded.versionFor(session, 'sid-1')).toBe(3);
     expect(loaded.versionFor(session, 'sid-2')).toBeUndefined();
     expect(loaded.versionFor({}, 'sid-1')).toBeUndefined();
@@ -21,8 +21,8 @@ describe('LoadedVersions', () => {
   test('a save moves the object to its new version (and ID)', () => {
     const loaded = new LoadedVersions();
     const session = {};
-    loaded.remember(session, 'sid-1', 3);
-    loaded.remember(session, 'sid-2', 1);
+    loaded.remember(session, 'sid-1', 'key-1', 3);
+    loaded.remember(session, 'sid-2', 'key-2', 1);
     expect(loaded.versionFor(session, 'sid-1')).toBeUndefined();
     expect(loaded.versionFor(session, 'sid-2')).toBe(1);
   });
@@ -32,13 +32,26 @@ describe('LoadedVersions', () => {
     const plain = {};
     const built = {};
     const saved = {};
-    loaded.remember(plain, 'sid-1', 3);
-    loaded.remember(saved, 'sid-1', 5);
+    loaded.remember(plain, 'sid-1', 'key-1', 3);
+    loaded.remember(saved, 'sid-1', 'key-1', 5);
     loaded.adopt(plain, built);
     loaded.adopt(plain, saved);
     loaded.adopt({}, {}); // from an object never loaded: nothing
     expect(loaded.versionFor(built, 'sid-1')).toBe(3);
     expect(loaded.versionFor(saved, 'sid-1')).toBe(5);
+  });
+
+  test('a save of an adopted object moves only its own version; the key is kept', () => {
+    const loaded = new LoadedVersions();
+    const plain = {};
+    const built = {};
+    loaded.remember(plain, 'sid-1', 'key-1', 3);
+    loaded.adopt(plain, built);
+    loaded.remember(built, 'sid-1', 'key-1', 4);
+    expect(loaded.versionFor(built, 'sid-1')).toBe(4);
+    expect(loaded.versionFor(plain, 'sid-1')).toBe(3);
+    expect(loaded.originOf(built, 'sid-1')).toEqual({ id: 'sid-1', key: 'key-1', version: 4 });
+    expect(loaded.originOf(built, 'sid-2')).toBeUndefined();
   });
 });
 
