@@ -30,6 +30,14 @@ export class DynamoDBStore<D = SessionData> extends DriverStore<D, DynamoDBDrive
   /** The table this store uses. */
   readonly tableName: string;
 
+  /**
+   * Use the `client` given, or create one from `clientConfig`; no request is sent yet.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(options: DynamoDBStoreOptions<D> = {}) {
     super(options, {
       source: SOURCE,
@@ -46,6 +54,10 @@ export class DynamoDBStore<D = SessionData> extends DriverStore<D, DynamoDBDrive
    * Create the table (on-demand billing) with its user index and TTL on `ttl`, and wait until
    * it is ACTIVE; a no-op when it already is. Safe to call from several processes at once.
    * Bounded overall by `tableWaitTimeout`, and each request by `operationTimeout`.
+   *
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
    */
   ensureTable(): Promise<void> {
     return this.prepareNow('ensureTable', this.driver.settings.tableWaitTimeout);

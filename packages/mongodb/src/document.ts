@@ -6,6 +6,7 @@ import type { RecordWrite, StoredRecord } from '@sessions/core/kit';
  * unambiguous (with `:`, namespace `a:b` + key `c` and `a` + `b:c` would share a document).
  */
 export interface SessionDocument {
+  /** `<namespace>/<key>` (see {@link documentId}). */
   _id: string;
   /** So `clear()`, `prune()` and the user index stay within the namespace. */
   namespace: string;

@@ -35,6 +35,14 @@ export class MongoDBStore<D = SessionData> extends PruningDriverStore<D, MongoDB
   /** How expired documents are physically removed (see {@link ExpiryMode}). */
   readonly expiryMode: ExpiryMode;
 
+  /**
+   * Use the `client` or `db` given, or create a client (not yet connected) from `url`.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   */
   constructor(options: MongoDBStoreOptions<D>) {
     assertMongoOptions(options as MongoDBStoreOptions<unknown>);
     const expiryMode = options.expiryMode ?? 'ttl-index';
@@ -60,6 +68,10 @@ export class MongoDBStore<D = SessionData> extends PruningDriverStore<D, MongoDB
    * Create the indexes now (they are otherwise created before the first operation, unless
    * `autoIndex: false`). Rejects with `UNAVAILABLE` naming `expiryMode` when the server refuses
    * the TTL index. Safe to call any number of times, also concurrently.
+   *
+   * @throws `CLOSED` ({@link @sessions/core!ClosedError | ClosedError}): the store was closed.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the backend
+   * failed or the operation timed out; the driver's error is the `cause`.
    */
   ensureIndexes(): Promise<void> {
     return this.prepareNow('ensureIndexes');

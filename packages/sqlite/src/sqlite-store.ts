@@ -42,6 +42,17 @@ export class SqliteStore<D = SessionData> extends PruningDriverStore<D, SqliteDr
    */
   readonly database: Database;
 
+  /**
+   * Open the file (or take the `Database` given); the schema is created or upgraded before the
+   * first operation.
+   *
+   * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
+   * is malformed.
+   * @throws `TypeError` when an option has the wrong type or is out of range; the message names the
+   * option.
+   * @throws `UNAVAILABLE` ({@link @sessions/core!UnavailableError | UnavailableError}): the
+   * database file cannot be opened; the driver's error is the `cause`.
+   */
   constructor(options: SqliteStoreOptions<D>) {
     super(options, {
       source: SOURCE,

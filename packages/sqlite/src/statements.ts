@@ -14,14 +14,19 @@ import type { Database, Statement } from 'better-sqlite3';
 
 /** A session row as `get` reads it: a `StoredRecord` of `@sessions/core/kit`. */
 export interface SessionRow {
+  /** Column `data`: the codec's text. */
   data: string;
+  /** Column `expires_at`: absolute expiry, epoch milliseconds. */
   expiresAt: number;
+  /** Column `user_id`: the owner, or `null` for an anonymous session. */
   userId: string | null;
+  /** Column `version`: 1 on creation, +1 on every write. */
   version: number;
 }
 
 /** A row of `listByUser` and `list`: the key too. */
 export interface KeyedSessionRow extends SessionRow {
+  /** Column `key`: the store key, within the row's namespace. */
   key: string;
 }
 

@@ -2,6 +2,10 @@
  * The benchmark runner: each store against the raw work it wraps (a Map, prepared
  * statements, raw driver commands), same payload, same server, printed as a ratio.
  * Benchmarks are not tests: `pnpm bench` prints; nothing here asserts a timing.
+ *
+ * Also the shared pieces of the interleaved comparisons (`Interleaver`: several systems in
+ * alternating slices, ratios as medians with quartiles; CPU per operation here and on a
+ * server process from `/proc`; table formatting), used by `@sessions/bench-peers`.
  */
 import { randomBytes } from 'node:crypto';
 import type { SessionStore } from '@sessions/core';
@@ -66,10 +70,10 @@ export function makePayload(bytes = 1024): Record<string, unknown> {
 }
 
 /** Adapt a {@link SessionStore} to a {@link BenchTarget}. */
-export function storeTarget(store: SessionStore<any>): BenchTarget {
+export function storeTarget<D>(store: SessionStore<D>): BenchTarget {
   return {
     get: (key) => store.get(key),
-    set: (key, data, expiresAt) => store.set(key, { data, expiresAt }),
+    set: (key, data, expiresAt) => store.set(key, { data: data as D, expiresAt }),
     touch: (key, expiresAt) => store.touch(key, expiresAt),
     delete: (key) => store.delete(key),
   };
@@ -189,3 +193,15 @@ export function printRows(rows: BenchRow[]): void {
   console.log(`\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const line of lines) console.log(fmt(line));
 }
+
+export type {
+  Contender,
+  ContenderResult,
+  InterleaverOptions,
+  SliceWork,
+} from './interleaved.js';
+export { Interleaver } from './interleaved.js';
+export { ownCpuMicros, processCpuMicros } from './process-cpu.js';
+export { formatCost, formatRatio, printTable } from './report.js';
+export type { Spread } from './stats.js';
+export { quantile, spread } from './stats.js';
