@@ -18,6 +18,7 @@ export const TEMPLATE_FILES: readonly TemplateFile[] = [
   { template: 'tsup.config.ts.tpl', target: 'packages/{{name}}/tsup.config.ts' },
   { template: 'vitest.config.ts.tpl', target: 'packages/{{name}}/vitest.config.ts' },
   { template: 'README.md.tpl', target: 'packages/{{name}}/README.md' },
+  { template: 'LICENSE.tpl', target: 'packages/{{name}}/LICENSE' },
   { template: 'src/index.ts.tpl', target: 'packages/{{name}}/src/index.ts' },
   { template: 'src/options.ts.tpl', target: 'packages/{{name}}/src/options.ts' },
   { template: 'src/store.ts.tpl', target: 'packages/{{name}}/src/{{name}}-store.ts' },

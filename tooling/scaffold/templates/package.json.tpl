@@ -3,6 +3,15 @@
   "version": "0.0.0",
   "description": "Session store on {{name}}: passes the @sessions conformance suite.",
   "license": "MIT",
+  "repository": {
+    "type": "git",
+    "url": "git+https://github.com/sessions-js/sessions.git",
+    "directory": "packages/{{name}}"
+  },
+  "homepage": "https://github.com/sessions-js/sessions/tree/main/packages/{{name}}#readme",
+  "bugs": {
+    "url": "https://github.com/sessions-js/sessions/issues"
+  },
   "keywords": [
     "session",
     "session-store",
@@ -28,7 +37,8 @@
   "types": "./dist/index.d.ts",
   "files": [
     "dist",
-    "README.md"
+    "README.md",
+    "LICENSE"
   ],
   "engines": {
     "node": ">=20.19"

@@ -30,6 +30,7 @@ describe('planStore', () => {
     expect([...files.keys()].sort()).toEqual(
       [
         '.changeset/acme-initial.md',
+        'packages/acme/LICENSE',
         'packages/acme/README.md',
         'packages/acme/package.json',
         'packages/acme/src/acme-driver.ts',
@@ -71,7 +72,9 @@ describe('planStore', () => {
     expect(pkg.dependencies).toEqual({ '@sessions/core': 'workspace:^' });
     // The driver is declared by the contributor (`pnpm add --save-peer`); no fake name ships.
     expect(pkg.peerDependencies).toEqual({});
-    const redisDevTooling = Object.keys(redis.devDependencies).filter((d) => d !== 'ioredis');
+    // Redis's own drivers (ioredis, node-redis 6 and 5) aside, the same dev tooling.
+    const drivers = ['ioredis', 'redis', 'redis5'];
+    const redisDevTooling = Object.keys(redis.devDependencies).filter((d) => !drivers.includes(d));
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(redisDevTooling.sort());
   });
 
