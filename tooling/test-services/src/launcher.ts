@@ -117,6 +117,8 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   // For a signal that ends processes, the children are listed first: a killed parent's are
   // re-parented and no longer found. Any other goes to the group at once (listing them takes
   // milliseconds, in which a server answers a whole burst the harness meant to catch).
+  // A SIGKILL stops the group first, so the server answers nothing more while they are listed.
+  if (signal === 'SIGKILL') signalIgnoringGone(-pid, 'SIGSTOP');
   const done = new Set(NON_TERMINATING.has(signal) ? [] : descendants(pid));
   signalIgnoringGone(-pid, signal);
   for (const child of done) signalIgnoringGone(child, signal);
