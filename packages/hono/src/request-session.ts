@@ -49,6 +49,13 @@ export class RequestSession<D> implements SessionAccessor<D> {
    * clearing cookie, arriving last, would wipe the new one.
    */
   #clear = false;
+  /**
+   * The presented token was rotated away (a login or privilege change on this browser, within
+   * the manager's `rotationGrace`): the browser already holds its successor. A session this
+   * request starts must not be stored nor sent, or its cookie, arriving last, would replace the
+   * login's.
+   */
+  #rotatedAway = false;
   #loading: Promise<void> | undefined;
   #managerView: SessionManager<D> | undefined;
 
@@ -187,6 +194,18 @@ export class RequestSession<D> implements SessionAccessor<D> {
   async commit(saveChanges: boolean): Promise<CommitOutcome> {
     let lost: ConflictError | undefined;
     const session = this.#current;
+    if (session?.isNew && this.#rotatedAway) {
+      // Started here on a token a login just rotated: the browser holds the successor, so a
+      // new anonymous session would either replace the login cookie or be stored for no one.
+      this.#replace(undefined, false);
+      if (saveChanges && session.changed) {
+        lost = new ConflictError(
+          SOURCE,
+          'the session cookie was rotated (by a login or a privilege change) while this request was in flight; nothing was written',
+        );
+      }
+      return { cookie: undefined, lost };
+    }
     // A started session nobody changed is not worth a write (an anonymous read-only visit).
     if (session !== undefined && saveChanges && !(session.isNew && !session.changed)) {
       const hadChanges = session.isNew || session.changed;
@@ -226,6 +245,7 @@ export class RequestSession<D> implements SessionAccessor<D> {
     }
     // Why the presented cookie found nothing, even if a login or logout meanwhile moved on.
     if (found.reason !== undefined) this.#c.set('sessionMiss', found.reason);
+    this.#rotatedAway = found.reason === 'rotated';
     // A login or logout that ran meanwhile decided what this request's session is.
     if (this.#current !== undefined || this.#ended) return;
     if (found.session) this.#current = found.session;

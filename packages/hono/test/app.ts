@@ -88,6 +88,19 @@ export function buildApp(
     const session = await c.var.session.load();
     return c.json({ userId: session?.userId ?? null });
   });
+  // Parks before it reads, then writes: it starts a session if the store holds none by then.
+  app.post('/slow-count', async (c) => {
+    onParked();
+    await gate;
+    const session = await c.var.session.get();
+    session.data.count += 1;
+    return c.json({ count: session.data.count });
+  });
+  app.get('/slow-peek', async (c) => {
+    onParked();
+    await gate;
+    return c.json({ count: (await c.var.session.get()).data.count });
+  });
   // A privilege change with an unsaved change riding along.
   app.post('/elevate', async (c) => {
     (await c.var.session.get()).data.count += 1;
