@@ -1,13 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { sessionsVitestConfig } from '@sessions/vitest-config';
 
-// Under Node 20 the AWS SDK prints a NodeVersionSupportWarning in every process that builds a
-// client (its releases after January 2027 need Node 22; see "Node 20" in the README). Set here,
-// in vitest's main process, it reaches the global setup and every test worker, and hides only
-// that warning: the SDK's own switch, not a filter on process warnings. An explicit
-// AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false shows it again.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export default sessionsVitestConfig({
   // The README's example imports the package by name: run it against the source, not dist.
   resolve: {

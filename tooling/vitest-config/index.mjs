@@ -18,6 +18,14 @@ function resultsFile() {
   );
 }
 
+// Under Node 20 the AWS SDK prints a NodeVersionSupportWarning in every process that builds a
+// client (its releases after January 2027 need Node 22; see packages/dynamodb/README.md, "Node
+// 20"). Every package whose tests reach DynamoDB (the store's, the adapters' and the demo's,
+// through the shared test stores) would print it in each worker. Set in vitest's main process,
+// it reaches the global setup and every worker, and hides only that warning: the SDK's own
+// switch, not a filter on process warnings. An explicit `...=false` shows it again.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * Build a package's vitest config from the shared defaults.
  * @param {import('vitest/config').UserConfig} [overrides] package-specific settings
