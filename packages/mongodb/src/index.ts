@@ -15,4 +15,4 @@ export { documentId, ID_SEPARATOR } from './document.js';
 export { EXPIRY_INDEX, TTL_INDEX, USER_INDEX } from './indexes.js';
 export { MongoDBStore } from './mongodb-store.js';
 export type { ExpiryMode, MongoDBStoreOptions } from './options.js';
-export { BACKEND_PAYLOAD_LIMIT } from './options.js';
+export { BACKEND_PAYLOAD_LIMIT, DEFAULT_COLLECTION } from './options.js';

@@ -1,8 +1,4 @@
-/**
- * The MongoDB session store: MongoDB's primitives ({@link MongoDBDriver}) on the store kit of
- * `@sessions/core/kit`, which owns validation, the codec, visibility, the deadline, the error
- * mapping and the background prune.
- */
+/** The MongoDB session store: MongoDB's primitives ({@link MongoDBDriver}) on the store kit. */
 import type { SessionData } from '@sessions/core';
 import { PruningDriverStore } from '@sessions/core/kit';
 import { MongoDBDriver } from './mongodb-driver.js';
@@ -44,19 +40,15 @@ export class MongoDBStore<D = SessionData> extends PruningDriverStore<D, MongoDB
    * option.
    */
   constructor(options: MongoDBStoreOptions<D>) {
-    assertMongoOptions(options as MongoDBStoreOptions<unknown>);
+    const mongo = options as MongoDBStoreOptions<unknown>;
+    assertMongoOptions(mongo);
     const expiryMode = options.expiryMode ?? 'ttl-index';
     super(options, {
       source: SOURCE,
       payloadLimit: BACKEND_PAYLOAD_LIMIT,
       // Runs once the shared options are valid: the client is created (not connected) here.
-      driver: ({ namespace, operationTimeout }) =>
-        new MongoDBDriver(
-          options as MongoDBStoreOptions<unknown>,
-          namespace,
-          expiryMode,
-          operationTimeout,
-        ),
+      driver: ({ namespace, operationTimeout: ms }) =>
+        new MongoDBDriver(mongo, namespace, expiryMode, ms),
       autoPrepare: options.autoIndex ?? true,
       // With the TTL index the server removes expired documents; `prune()` stays available.
       backgroundPrune: expiryMode !== 'ttl-index',

@@ -1,38 +1,50 @@
 /**
- * Opening the database: a path the store owns (and configures), or a connection the caller
- * passed in (used as it is).
+ * The connection: opened from a path (then the store's: configured, kept small and closed by
+ * it), or a `Database` passed in, used as it is.
  */
+import { closeSync, constants, openSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UnavailableError } from '@sessions/core';
 import { describeError } from '@sessions/core/kit';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { SOURCE, type SqliteSynchronous } from './options.js';
+import { isLockError } from './lock-gate.js';
+import { SOURCE, type SqliteSynchronous, unavailable } from './options.js';
+
+// How long one call may wait inside SQLite for a lock: not at all. better-sqlite3 is
+// synchronous, so SQLite's busy handler sleeps on the main thread (even a 5 ms busy timeout
+// measured 20–70 ms on a loaded machine). A locked attempt fails at once; LockGate waits.
+const BUSY_TIMEOUT_MS = 0;
+// Above this, a passed-in connection's busy timeout can freeze the process noticeably: warn.
+const LONG_BUSY_TIMEOUT_MS = 100;
+// The size SQLite truncates the -wal file to once it has been checkpointed.
+const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+// Free pages are reused by later inserts, so churn alone does not grow the file: handing them
+// back only pays off after a spike, when over a quarter of the file is free.
+const FREE_FRACTION_WORTH_VACUUM = 0.25;
+const VACUUM_STEP_PAGES = 1000;
 
 /**
- * How long one SQLite call may wait inside SQLite for a lock, in ms: not at all.
- * better-sqlite3 is synchronous, so SQLite's busy handler sleeps on the main thread: its
- * default 5 s busy timeout froze whole processes, and even a 5 ms one measured 20–70 ms on a
- * loaded machine (each of its 1–2 ms sleeps ends when the scheduler gets round to the thread).
- * A lock held by someone else fails the attempt at once, and the wait happens in a timer
- * (see LockGate), with the event loop free.
+ * An open connection; `owned` when the store opened it, `file` its absolute path (undefined in
+ * memory), `busyTimeoutMs` how long one attempt may block in SQLite's busy handler.
  */
-export const BUSY_TIMEOUT_MS = 0;
-
-// Keep the -wal file small once it has been checkpointed (SQLite truncates it to this size).
-const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
-// Above this, a busy timeout of a connection passed in is worth a warning: it is how long the
-// whole process may freeze whenever another process holds the lock.
-const LONG_BUSY_TIMEOUT_MS = 100;
-
-/** An open connection and what the store may do with it. */
 export interface OpenedDatabase {
   db: Database;
-  /** True when the store opened it: it configures it, maintains it and closes it. */
   owned: boolean;
-  /** The absolute path of the database file, or undefined for an in-memory database. */
   file: string | undefined;
-  /** How long one attempt may block in SQLite's busy handler, in ms. */
   busyTimeoutMs: number;
+}
+
+/**
+ * Create `file` readable by its owner only (0600), if it does not exist yet: sessions are
+ * bearer state, and SQLite would create it with the process umask (0644, world-readable, by
+ * default). SQLite gives the -wal and -shm files the main file's mode. An existing file is
+ * left as it is (its mode is the admin's choice; `sessions doctor` reports a readable one).
+ */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
 }
 
 /** Open `database` (see `SqliteStoreOptions.database`). Throws on a bad argument or path. */
@@ -43,68 +55,76 @@ export function openDatabase(database: unknown): OpenedDatabase {
   if (typeof database === 'string' && database !== '') {
     const file = resolve(database);
     try {
+      createPrivately(file);
       const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
       return { db, owned: true, file, busyTimeoutMs: BUSY_TIMEOUT_MS };
     } catch (err) {
       // A missing directory is a TypeError in better-sqlite3: still a file that cannot be opened.
-      throw new UnavailableError(SOURCE, `opening ${file} failed: ${describeError(err)}`, {
-        cause: err,
-      });
+      throw unavailable(`opening ${file} failed: ${describeError(err)}`, err);
     }
   }
-  if (!isDatabase(database)) {
+  const db = database as Database | null;
+  if (
+    typeof db?.prepare !== 'function' ||
+    typeof db.transaction !== 'function' ||
+    typeof db.open !== 'boolean'
+  ) {
     throw new TypeError(
       `[${SOURCE}] database must be a file path, ':memory:' or a better-sqlite3 Database`,
     );
   }
-  if (!database.open) {
-    throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
+  if (!db.open) throw new TypeError(`[${SOURCE}] the Database passed as \`database\` is closed`);
+  const file = db.memory || db.name === '' ? undefined : resolve(db.name);
+  // `PRAGMA busy_timeout` reads no schema, so it cannot itself hit a lock.
+  const busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true }));
+  if (file !== undefined && busyTimeoutMs > LONG_BUSY_TIMEOUT_MS) {
+    process.emitWarning(
+      `the Database passed to ${SOURCE} has a busy timeout of ${busyTimeoutMs} ms: while another process holds the lock, ` +
+        'each operation can freeze the event loop that long. Open it with `{ timeout: 5 }`: the store waits for ' +
+        'longer locks asynchronously.',
+      { code: 'SESSIONS_SQLITE_BUSY_TIMEOUT' },
+    );
   }
-  const file = database.memory || database.name === '' ? undefined : resolve(database.name);
-  return { db: database, owned: false, file, busyTimeoutMs: busyTimeoutOf(database, file) };
+  return { db, owned: false, file, busyTimeoutMs };
 }
 
 /**
- * Settings of a file the store owns, applied before the schema is created. Even a
- * per-connection pragma reads the schema, which fails with SQLITE_BUSY while another process
- * creates the file or converts it to WAL: so this runs inside the store's first operation
- * (retried by the lock gate), never blocking a constructor.
- * - incremental auto-vacuum lets `prune()` hand free pages back (it only takes effect on a new file);
- * - WAL lets readers run while another connection writes;
- * - `synchronous` as configured (see the README on durability);
- * - a journal size limit, so the -wal file shrinks back after a burst.
+ * The settings of a file the store owns (README, "Layout in the backend"). Even these pragmas
+ * read the schema, SQLITE_BUSY while another process creates the file or converts it to WAL:
+ * so they run in the first operation (the lock gate retries it), never blocking a constructor.
  */
 export function configureOwnedFile(db: Database, synchronous: SqliteSynchronous): void {
-  db.pragma('auto_vacuum = INCREMENTAL');
+  db.pragma('auto_vacuum = INCREMENTAL'); // takes effect on a new file only
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
 }
 
 /**
- * The busy timeout of a connection passed in (it bounds how long one attempt may block), with
- * a process warning when it is long enough to freeze the event loop noticeably (better-sqlite3
- * defaults to 5 s). `PRAGMA busy_timeout` reads no schema, so it cannot itself hit a lock.
+ * One step of handing an owned file's space back after a prune: up to 1000 free pages released
+ * while over a quarter of the file is free (true: do another step); then the WAL checkpointed
+ * and truncated to zero bytes, which SQLite never does by itself. Best effort: a lock held
+ * elsewhere ends a step quietly (the next prune tries again); other errors are thrown.
  */
-function busyTimeoutOf(db: Database, file: string | undefined): number {
-  const ms = Number(db.pragma('busy_timeout', { simple: true }));
-  if (file !== undefined && ms > LONG_BUSY_TIMEOUT_MS) {
-    process.emitWarning(
-      `the Database passed to ${SOURCE} has a busy timeout of ${ms} ms: while another process holds the lock, ` +
-        'each operation can freeze the event loop that long. Open it with `{ timeout: 5 }`: the store waits for ' +
-        'longer locks asynchronously.',
-      { code: 'SESSIONS_SQLITE_BUSY_TIMEOUT' },
-    );
-  }
-  return ms;
+export function shrinkStep(db: Database): boolean {
+  const free = () => db.pragma('freelist_count', { simple: true }) as number;
+  const vacuumed = unlessLocked(() => {
+    if (db.pragma('auto_vacuum', { simple: true }) !== 2) return false;
+    const before = free();
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    if (before <= pages * FREE_FRACTION_WORTH_VACUUM) return false;
+    db.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
+    return free() < before;
+  });
+  if (vacuumed) return true;
+  unlessLocked(() => db.pragma('wal_checkpoint(TRUNCATE)'));
+  return false;
 }
 
-function isDatabase(value: unknown): value is Database {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Database).prepare === 'function' &&
-    typeof (value as Database).transaction === 'function' &&
-    typeof (value as Database).open === 'boolean'
-  );
+function unlessLocked<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (err) {
+    if (!isLockError(err)) throw err;
+  }
 }

@@ -12,7 +12,6 @@
  */
 export type { SqliteStoreOptions, SqliteSynchronous } from './options.js';
 export { DEFAULT_PRUNE_INTERVAL_MS, DEFAULT_TABLE } from './options.js';
-export { createTableSql, SCHEMA_VERSION } from './schema.js';
 export { SqliteStore } from './sqlite-store.js';
 export type { KeyedSessionRow, SessionRow } from './statements.js';
-export { sessionSql } from './statements.js';
+export { createTableSql, SCHEMA_VERSION, sessionSql } from './statements.js';

@@ -1,14 +1,10 @@
 /**
- * Waiting for SQLite locks without blocking the event loop (see `BUSY_TIMEOUT_MS` for why
- * SQLite itself must not wait). An attempt that meets a lock is queued and retried from timers
- * with exponential backoff; while a gate has waiters, new operations queue behind them, in
- * order, instead of each trying on the main thread.
- *
- * The gate has no bound of its own: it waits on each operation's deadline from the kit, which
- * bounds the promise the gate returns. It gives up a little before that deadline with SQLite's
- * lock error (so the caller learns a lock was the reason, see `SqliteDriver.classify`), and
- * never starts an attempt once the kit has expired the operation or the deadline is near: a
- * caller told "failed" never sees its write happen later.
+ * Waiting for SQLite locks without blocking the event loop (SQLite itself must not wait: see
+ * `BUSY_TIMEOUT_MS`). An attempt that meets a lock is queued and retried from timers with
+ * exponential backoff; while a gate has waiters, new operations queue behind them, in order.
+ * The bound is the kit's deadline: the gate gives up a little before it with SQLite's lock error
+ * (the caller learns why), and never starts an attempt once the operation expired or its
+ * deadline is near, so a caller told "failed" never sees its write happen later.
  */
 import { performance } from 'node:perf_hooks';
 import { ClosedError } from '@sessions/core';
@@ -17,17 +13,15 @@ import { SOURCE } from './options.js';
 
 const FIRST_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 25;
-// After the lock frees up, queued operations run in slices of this long, so a long queue
-// never turns into one long event-loop block.
+// Once the lock is free, the queue runs in slices of this long: never one long event-loop block.
 const DRAIN_SLICE_MS = 8;
-// Timers fire late on a busy machine: operations give up this much before their deadline (on
-// top of one busy timeout, which a last attempt may spend), so the gate answers first.
+// Timers fire late on a busy machine: give up this much before the deadline (on top of one
+// busy timeout, which a last attempt may spend), so the gate answers first.
 const TIMER_SLACK_MS = 50;
 
 interface Waiter<S> {
   op: Operation;
-  /** The operation's deadline less one busy timeout and the slack: when it stops trying. */
-  giveUpAt: number;
+  giveUpAt: number; // the deadline less one busy timeout and the slack
   work: (session: S) => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
@@ -35,10 +29,7 @@ interface Waiter<S> {
 
 /** True for SQLite's "someone else holds the lock" errors, which are worth retrying. */
 export function isLockError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return (
-    typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-  );
+  return /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown } | null)?.code));
 }
 
 /**
@@ -46,20 +37,17 @@ export function isLockError(err: unknown): boolean {
  * attempt runs `enter` (what the work needs: the prepared statements), the work, then `leave`.
  */
 export class LockGate<S> {
-  readonly #busyTimeoutMs: number;
-  readonly #enter: () => S;
-  readonly #leave: (() => void) | undefined;
   readonly #queue: Array<Waiter<S>> = [];
   #timer: NodeJS.Timeout | undefined;
   #backoff = FIRST_BACKOFF_MS;
   #lastLockError: unknown;
 
   /** `busyTimeoutMs`: how long one attempt may block in SQLite's busy handler. */
-  constructor(busyTimeoutMs: number, enter: () => S, leave?: () => void) {
-    this.#busyTimeoutMs = busyTimeoutMs;
-    this.#enter = enter;
-    this.#leave = leave;
-  }
+  constructor(
+    private readonly busyTimeoutMs: number,
+    private readonly enter: () => S,
+    private readonly leave?: () => void,
+  ) {}
 
   /**
    * Run `work` now if nothing is queued (the common case: its value, no promise, no timer),
@@ -75,14 +63,8 @@ export class LockGate<S> {
       }
     }
     return new Promise<T>((resolve, reject) => {
-      const giveUpAt = op.deadline - this.#busyTimeoutMs - TIMER_SLACK_MS;
-      this.#queue.push({
-        op,
-        giveUpAt,
-        work,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      });
+      const giveUpAt = op.deadline - this.busyTimeoutMs - TIMER_SLACK_MS;
+      this.#queue.push({ op, giveUpAt, work, resolve: resolve as (v: unknown) => void, reject });
       this.#schedule();
     });
   }
@@ -95,9 +77,8 @@ export class LockGate<S> {
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined) return;
     const head = this.#queue[0];
-    if (head === undefined) return;
+    if (this.#timer !== undefined || head === undefined) return;
     const untilGiveUp = head.giveUpAt - performance.now();
     this.#timer = setTimeout(this.#drain, Math.max(0, Math.min(this.#backoff, untilGiveUp)));
   }
@@ -134,8 +115,8 @@ export class LockGate<S> {
   };
 
   #attempt<T>(work: (session: S) => T): T {
-    const value = work(this.#enter());
-    this.#leave?.();
+    const value = work(this.enter());
+    this.leave?.();
     return value;
   }
 }

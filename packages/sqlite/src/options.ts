@@ -1,14 +1,9 @@
-/**
- * The options of {@link SqliteStore}. The shared ones (`namespace`, `clock`, `codec`,
- * `maxPayloadBytes`, `operationTimeout`, `pruneInterval`, `onBackgroundError`) are validated by
- * the store kit; the SQLite ones here, before the database is opened.
- */
-import type { PruningStoreOptions, SessionData } from '@sessions/core';
+/** The options of {@link SqliteStore} (the shared ones are the store kit's) and its errors. */
+import { type PruningStoreOptions, type SessionData, UnavailableError } from '@sessions/core';
 import type { Database } from 'better-sqlite3';
 
 /** The package name every error of this store carries. */
 export const SOURCE = '@sessions/sqlite';
-
 /** Default `pruneInterval`: five minutes. */
 export const DEFAULT_PRUNE_INTERVAL_MS = 5 * 60_000;
 /** Default table name. */
@@ -48,25 +43,24 @@ export interface SqliteStoreOptions<D = SessionData> extends PruningStoreOptions
   synchronous?: SqliteSynchronous;
 }
 
-/** The SQLite-specific options after defaults and validation. */
-export interface SqliteSettings {
-  table: string;
-  synchronous: SqliteSynchronous;
-}
-
-/** Apply defaults to `table` and `synchronous`; a malformed one is a `TypeError` naming it. */
-export function resolveSqliteOptions(
-  options: Partial<SqliteStoreOptions<unknown>>,
-): SqliteSettings {
-  const table = options.table ?? DEFAULT_TABLE;
+/** `table` and `synchronous` with their defaults; a malformed one is a `TypeError` naming it. */
+export function resolveSqliteOptions(options: Partial<SqliteStoreOptions<unknown>>) {
+  const { table = DEFAULT_TABLE, synchronous = 'NORMAL' } = options;
   if (typeof table !== 'string' || !TABLE_PATTERN.test(table) || /^sqlite_/i.test(table)) {
     throw new TypeError(
       `[${SOURCE}] table must match ${TABLE_PATTERN} and not start with "sqlite_", got ${JSON.stringify(table)}`,
     );
   }
-  const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new TypeError(`[${SOURCE}] synchronous must be 'NORMAL' or 'FULL'`);
   }
   return { table, synchronous };
+}
+
+/** The settings the SQLite driver works with. */
+export type SqliteSettings = ReturnType<typeof resolveSqliteOptions> & { operationTimeout: number };
+
+/** An `UNAVAILABLE` error of this store. */
+export function unavailable(message: string, cause?: unknown): UnavailableError {
+  return new UnavailableError(SOURCE, message, cause === undefined ? undefined : { cause });
 }

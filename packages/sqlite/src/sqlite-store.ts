@@ -1,8 +1,4 @@
-/**
- * The SQLite session store on better-sqlite3: SQLite's primitives ({@link SqliteDriver}) on
- * the store kit of `@sessions/core/kit`, which owns validation, the codec, the deadline, the
- * error mapping and the background prune.
- */
+/** The SQLite session store: SQLite's primitives ({@link SqliteDriver}) on the store kit. */
 import type { SessionData } from '@sessions/core';
 import { PruningDriverStore } from '@sessions/core/kit';
 import type { Database } from 'better-sqlite3';
@@ -43,8 +39,8 @@ export class SqliteStore<D = SessionData> extends PruningDriverStore<D, SqliteDr
   readonly database: Database;
 
   /**
-   * Open the file (or take the `Database` given); the schema is created or upgraded before the
-   * first operation.
+   * Open the file (or take the `Database` given) and create or upgrade the schema (at the first
+   * operation instead, if another connection holds a lock).
    *
    * @throws `INVALID_KEY` ({@link @sessions/core!InvalidKeyError | InvalidKeyError}): `namespace`
    * is malformed.
@@ -60,9 +56,8 @@ export class SqliteStore<D = SessionData> extends PruningDriverStore<D, SqliteDr
       pruneInterval: DEFAULT_PRUNE_INTERVAL_MS,
       // Runs once the shared options are valid: the SQLite ones next, then the file is opened.
       driver: ({ namespace, operationTimeout }) => {
-        const settings = resolveSqliteOptions(options ?? {});
-        const opened = openDatabase(options?.database);
-        return new SqliteDriver(opened, namespace, settings, operationTimeout);
+        const settings = { ...resolveSqliteOptions(options ?? {}), operationTimeout };
+        return new SqliteDriver(openDatabase(options?.database), namespace, settings);
       },
     });
     this.database = this.driver.db;

@@ -1,5 +1,6 @@
 // Options are validated before the database is touched, and the connection is configured
 // (or left alone) as documented.
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { SqliteStore } from '../src/index.js';
@@ -82,6 +83,23 @@ describe('the connection', () => {
     expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
     await store.close();
     expect(db.open).toBe(false);
+  });
+
+  test('a file the store creates, and its WAL, are readable by their owner only', async () => {
+    const store = new SqliteStore({ database: temp.file });
+    await store.set('k', { data: { n: 1 }, expiresAt: Date.now() + 60_000 });
+    expect(statSync(temp.file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${temp.file}-wal`).mode & 0o777).toBe(0o600);
+    await store.close();
+  });
+
+  test('an existing file keeps its mode', async () => {
+    writeFileSync(temp.file, '');
+    chmodSync(temp.file, 0o640);
+    const store = new SqliteStore({ database: temp.file });
+    await store.set('k', { data: {}, expiresAt: Date.now() + 60_000 });
+    expect(statSync(temp.file).mode & 0o777).toBe(0o640);
+    await store.close();
   });
 
   test("synchronous: 'FULL' syncs every commit", async () => {
