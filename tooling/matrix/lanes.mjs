@@ -38,6 +38,9 @@ export const lanes = [
     runs: [
       { package: 'redis', files: conformance, drivers: { ioredis: 6 } },
       { package: 'mongodb', files: conformance, drivers: { mongodb: 6 } },
+      // The doctor loads the user's driver: its checks on the majors the workspace does not use.
+      { package: 'doctor', files: ['test/redis.test.ts'], drivers: { ioredis: 6 } },
+      { package: 'doctor', files: ['test/mongodb.test.ts'], drivers: { mongodb: 6 } },
     ],
   },
   {
@@ -45,6 +48,7 @@ export const lanes = [
     runs: [
       { package: 'core', files: [], drivers: {} },
       ...everyMajor({ sqlite: [12, 13], redis: [5, 6], mongodb: [6, 7] }),
+      { package: 'doctor', files: ['test/sqlite.test.ts'], drivers: { 'better-sqlite3': 13 } },
     ],
   },
   {

@@ -2,7 +2,7 @@
  * The demo shop: log in (no password: a demo), a cart, and an "active sessions" page with
  * revoke and "log out everywhere". Plain forms, post-redirect-get, no scripts.
  */
-import type { Clock, SessionStore } from '@sessions/core';
+import type { Clock, MissReason, SessionStore } from '@sessions/core';
 import {
   activeSessions,
   login,
@@ -13,7 +13,7 @@ import {
   sessionMiddleware,
   userAgentMeta,
 } from '@sessions/hono';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { productOf } from './catalogue.js';
@@ -22,9 +22,17 @@ import { securityHeaders } from './security-headers.js';
 import { DEFAULT_MAX_SESSIONS_PER_USER, revokeOldestBeyond } from './session-cap.js';
 import { type Cart, errorPage, layout, loginForm, sessionsPage, shopPage } from './views.js';
 
+/** Why this browser's previous session ended, and when (see {@link rememberMiss}). */
+export interface LastMiss {
+  reason: MissReason;
+  at: number;
+}
+
 /** What the demo keeps in a session. */
 export interface DemoSession {
   cart: Cart;
+  /** Why the session this browser had before this one ended. */
+  lastMiss?: LastMiss;
 }
 
 /** Options of {@link createDemoApp}. */
@@ -104,6 +112,8 @@ export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSess
     }),
   );
 
+  app.use(rememberMiss(options.clock ?? Date.now));
+
   app.get('/', async (c) => {
     const session = await c.var.session.load(); // a read: starts nothing, writes nothing
     return c.html(
@@ -157,7 +167,13 @@ export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSess
         layout('Active sessions', undefined, loginForm('Log in to see your sessions.')),
       );
     }
-    return c.html(layout('Active sessions', session.userId, sessionsPage(await activeSessions(c))));
+    return c.html(
+      layout(
+        'Active sessions',
+        session.userId,
+        sessionsPage(await activeSessions(c), session.data.lastMiss),
+      ),
+    );
   });
 
   app.post('/sessions/revoke', async (c) => {
@@ -178,4 +194,27 @@ export function createDemoApp(options: DemoAppOptions): Hono<SessionEnv<DemoSess
   });
 
   return app;
+}
+
+/**
+ * When a request came with a session cookie that opened nothing and then started a session
+ * (a login, a first cart item), keep why the old one ended in the new one, so the sessions page
+ * can tell the user "your previous session here expired / was revoked elsewhere".
+ *
+ * Runs after the route, before the middleware saves: it costs no store call (the reason was
+ * found when the route loaded the session). The reason reaches only the session started by the
+ * browser that sent the dead cookie, on a page only its logged-in user sees; every other
+ * response is the same whatever the reason. So what one can learn is why a token one already
+ * holds no longer works: worthless for guessing (IDs are 256 random bits), and the token is
+ * dead either way.
+ */
+function rememberMiss(clock: Clock): MiddlewareHandler<SessionEnv<DemoSession>> {
+  return async (c, next) => {
+    await next();
+    const reason = c.var.sessionMiss;
+    // No cookie: a first visit, nothing was lost. Unavailable: the request failed with a 503.
+    if (reason === undefined || reason === 'no-cookie' || reason === 'store-unavailable') return;
+    const session = await c.var.session.load();
+    if (session !== undefined) session.data.lastMiss = { reason, at: clock() };
+  };
 }

@@ -2,7 +2,7 @@
  * The demo's pages: server-rendered HTML, plain forms and links, no scripts. `html` escapes
  * every interpolated value, so user input (usernames, device names, user agents) is inert.
  */
-import type { SessionDescription } from '@sessions/core';
+import type { MissReason, SessionDescription } from '@sessions/core';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { CATALOGUE, formatPrice, productOf } from './catalogue.js';
@@ -96,11 +96,31 @@ ${
 </section>`;
 }
 
+/** What each miss reason means to the user whose session it ended. */
+export const MISS_EXPLANATIONS: Record<MissReason, string> = {
+  'no-cookie': 'this browser sent no session cookie',
+  malformed: 'this browser sent a session cookie that was not one of ours',
+  'not-found': 'it had ended (logged out, or expired and removed)',
+  'expired-idle': 'it expired after a while without activity',
+  'expired-absolute': 'it reached its maximum lifetime',
+  revoked: 'it was revoked (from the sessions page, or "log out everywhere")',
+  rotated: 'this browser used an old session ID, replaced at a login',
+  'store-unavailable': 'the session store could not be reached',
+};
+
 /** The "active sessions" page: every device of the user, with revoke buttons. */
-export function sessionsPage(sessions: SessionDescription[]): Html {
+export function sessionsPage(
+  sessions: SessionDescription[],
+  lastMiss?: { reason: MissReason; at: number },
+): Html {
   return html`<section id="sessions">
 <h2>Active sessions</h2>
 <p>Every browser or device logged in as you. Revoking one logs it out on its next request.</p>
+${
+  lastMiss === undefined
+    ? ''
+    : html`<p class="note" id="last-miss" data-reason="${lastMiss.reason}">Your previous session in this browser ended at ${when(lastMiss.at)}: ${MISS_EXPLANATIONS[lastMiss.reason]} (<code>${lastMiss.reason}</code>).</p>`
+}
 <table>
 <tr><th>Device</th><th>Started</th><th>Last seen</th><th></th></tr>
 ${sessions.map(

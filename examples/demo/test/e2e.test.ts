@@ -114,6 +114,12 @@ describe.skipIf(!chromiumPath)('the demo in headless Chromium', () => {
       await laptop.goto(`${demo.url}/`);
       expect(await laptop.textContent('#who')).toContain('Logged in as ada');
       expect(await laptop.textContent('tr[data-sku="mug"] .quantity')).toBe('× 1');
+
+      // Logged in again, the phone's sessions page says why its previous session ended.
+      const again = await logIn(phoneContext, 'ada', 'Phone');
+      await again.goto(`${demo.url}/sessions`);
+      expect(await again.getAttribute('#last-miss', 'data-reason')).toBe('revoked');
+      expect(await again.textContent('#last-miss')).toContain('it was revoked');
     } finally {
       await laptopContext.close();
       await phoneContext.close();

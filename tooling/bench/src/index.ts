@@ -201,6 +201,13 @@ export type {
   SliceWork,
 } from './interleaved.js';
 export { Interleaver } from './interleaved.js';
+export type {
+  ManagerBenchData,
+  ManagerBenchOptions,
+  ManagerCell,
+  ManagerContenderOptions,
+} from './manager.js';
+export { managerContender, runManagerBench } from './manager.js';
 export { ownCpuMicros, processCpuMicros } from './process-cpu.js';
 export { formatCost, formatRatio, printTable } from './report.js';
 export type { Spread } from './stats.js';

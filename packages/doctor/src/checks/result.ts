@@ -1,0 +1,23 @@
+/** Builders of {@link CheckResult}s, so every check reads `fail(id, what, fix)`. */
+import type { CheckResult } from '../types.js';
+
+/** A passing check. */
+export function pass(id: string, message: string): CheckResult {
+  return { id, status: 'pass', message, fix: '' };
+}
+
+/** A risk or trade-off the user should know about. */
+export function warn(id: string, message: string, fix: string): CheckResult {
+  return { id, status: 'warn', message, fix };
+}
+
+/** Something that breaks sessions. */
+export function fail(id: string, message: string, fix: string): CheckResult {
+  return { id, status: 'fail', message, fix };
+}
+
+/** The message of an unknown thrown value, on one line. */
+export function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s*\n\s*/g, ' ');
+}

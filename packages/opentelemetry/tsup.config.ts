@@ -1,0 +1,3 @@
+import { libraryBuild } from '@sessions/build-config';
+
+export default libraryBuild();
