@@ -38,7 +38,8 @@ function keysNote(keys: string[]): string {
  * Criteria: no false successes and every required write verified; no hung operation and no
  * wait beyond the bound (plus slack); every failure `UNAVAILABLE` with a `cause`; no unhandled
  * rejection or uncaught exception; when the scenario restarts the backend, a first success
- * within `recoveryWithinMs`; and the fault visible (unless told otherwise).
+ * within `recoveryWithinMs`; the fault visible (unless told otherwise); and, where the scenario
+ * ran compare-and-set writers, none of their rules broken (`result.compareAndSet`).
  *
  * @example
  * ```ts
@@ -60,6 +61,9 @@ export function outageViolations(result: OutageResult, options: CriteriaOptions 
     out.push(
       `${result.unverifiedWrites} acknowledged writes could not be read back to verify them`,
     );
+  }
+  for (const sentence of result.compareAndSet?.violations ?? []) {
+    out.push(`compare-and-set: ${sentence}`);
   }
   if (result.hung > 0) out.push(`${result.hung} operations never settled (hung)`);
   if (result.longestWaitMs > result.boundMs + slack) {

@@ -2,7 +2,8 @@
  * `@sessions/outage`: the fault-injection harness. It drives any `SessionStore` through the
  * contract while a {@link FaultTarget} injures the backend (SIGKILL and restart of a server, a
  * freeze of every process of it held past the bound,
- * a lock held by another process, a deleted database file), and records what the store did:
+ * a lock held by another process, a deleted database file, a slow or cutting network through a
+ * {@link LatencyProxy}), and records what the store did:
  * waits, failures and their codes, unhandled rejections, event-loop delay, recovery time and
  * false successes (acknowledged writes the backend does not hold). {@link outageViolations}
  * turns the figures into pass/fail; {@link reportOutage} prints them and writes
@@ -18,6 +19,8 @@
  * reportOutage([result]);
  * ```
  */
+
+export { type CasWriterOptions, emptyCasFigures, runCasWriter } from './cas-writer.js';
 export {
   type CriteriaOptions,
   DEFAULT_SLACK_MS,
@@ -26,6 +29,8 @@ export {
 } from './criteria.js';
 export { classifyError, now, OperationLog, sleep, within } from './operation-log.js';
 export { type ProcessFigures, type ProcessWatch, watchProcess } from './process-watch.js';
+export { DelayLine, type LineItem } from './proxy/delay-line.js';
+export { LatencyProxy, type LinkConditions, type ProxyStats } from './proxy/latency-proxy.js';
 export {
   BEGIN_MARKER,
   END_MARKER,
@@ -38,6 +43,14 @@ export {
 } from './report.js';
 export { DEFAULT_FROZEN_MS, type FreezeOptions, runFreeze } from './scenarios/freeze.js';
 export { DEFAULT_BOUND_MS, HANG_GRACE_MS, type ServerScenarioOptions } from './scenarios/kit.js';
+export {
+  cutLevel,
+  LATENCY_LEVELS,
+  type LinkLevel,
+  type LinkResult,
+  type LinkScenarioOptions,
+  runCompareAndSetOverLink,
+} from './scenarios/latency.js';
 export {
   type FileLossOptions,
   type HeldLock,
@@ -61,6 +74,7 @@ export {
 export { niced, type ServerTargetOptions, serverTarget } from './server-target.js';
 export { mustSurvive, type ScenarioRun, summarize } from './summarize.js';
 export type {
+  CasFigures,
   FaultMarks,
   FaultTarget,
   OperationKind,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@sessions/test-services';
-import type { OutageResult } from './types.js';
+import type { CasFigures, OutageResult } from './types.js';
 
 /** Where the generated table starts in docs/reliability.md. */
 export const BEGIN_MARKER = '<!-- outage:begin -->';
@@ -38,6 +38,15 @@ function verdict(r: OutageResult): string {
   return `FAIL: ${r.violations.map(cut).join('; ')}`;
 }
 
+/** What became of the compare-and-set writes whose first attempt was `UNAVAILABLE`. */
+function casOutcomes(c: CasFigures): string {
+  if (c.unavailable === 0) return `${c.writes} CAS writes, none unavailable`;
+  return (
+    `${c.writes} CAS writes; ${c.unavailable} unavailable: ${c.resolvedApplied} applied, ` +
+    `${c.resolvedNotApplied} not applied, ${c.unresolved} unresolved by retries`
+  );
+}
+
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'never');
 
 /** One result as table cells, in {@link HEADER} order. */
@@ -56,7 +65,9 @@ export function resultCells(r: OutageResult): string[] {
     `${ms(r.eventLoopDelayMaxMs)} / ${ms(r.eventLoopDelayP99Ms)}`,
     r.recoveryMs === undefined ? '—' : ms(r.recoveryMs),
     r.inFlightAtFault === undefined ? '—' : String(r.inFlightAtFault),
-    String(r.checkedWrites),
+    r.compareAndSet
+      ? `${r.checkedWrites} (${casOutcomes(r.compareAndSet)})`
+      : String(r.checkedWrites),
     String(r.falseSuccesses),
     verdict(r),
   ];

@@ -69,6 +69,27 @@ export interface FaultMarks {
   restartedAt?: number;
 }
 
+/**
+ * How the compare-and-set writes of a scenario ended up (the latency scenarios; see
+ * `cas-writer.ts` for the rules behind each figure).
+ */
+export interface CasFigures {
+  /** Writes attempted (each counted once, however many retries it took). */
+  writes: number;
+  /** Acknowledged on the first attempt. */
+  acknowledged: number;
+  /** First attempt failed with `UNAVAILABLE`: outcome unknown until resolved. */
+  unavailable: number;
+  /** Of those: the retry met `CONFLICT` and the record showed the write applied (once). */
+  resolvedApplied: number;
+  /** Of those: the retry succeeded, so the first attempt had not been applied. */
+  resolvedNotApplied: number;
+  /** Of those: retries failed too; the final read found it applied or not. */
+  unresolved: number;
+  /** Every broken rule, as a sentence. */
+  violations: string[];
+}
+
 /** What the harness measured for one store in one scenario. */
 export interface OutageResult {
   /** Store label, e.g. `redis (standalone)`. */
@@ -120,6 +141,8 @@ export interface OutageResult {
   lostWithBackend: number;
   /** Operations still unanswered when the backend was killed: the ones really in flight. */
   inFlightAtFault: number | undefined;
+  /** For the scenarios with compare-and-set writers: their books and broken rules. */
+  compareAndSet?: CasFigures;
   /** The pass criteria this result violates, once judged (see `judgeOutage`); empty = pass. */
   violations?: string[];
 }

@@ -16,6 +16,7 @@ import { runBurst, runIdleKill, runSteadyLoad } from './scenarios/server-faults.
 import { runColdStart, runFirstCallRace } from './scenarios/startup.js';
 import { serverTarget } from './server-target.js';
 import type { OutageResult } from './types.js';
+import { registerLatencyScenarios } from './vitest-latency.js';
 
 /** An independent way to check what a store wrote (a second client), and its cleanup. */
 export interface ReadBackClient {
@@ -54,6 +55,11 @@ export interface ServerOutageSuite {
    * `freezeFirst`): for a server that is one of several, such as one master of a cluster.
    */
   burstFreezesFirst?: boolean;
+  /**
+   * Whether a store can be pointed at a proxy in front of the server's port (default true), for
+   * the latency scenarios. A cluster client cannot: it follows the addresses the nodes announce.
+   */
+  proxied?: boolean;
 }
 
 /** Poll `check` until it answers (present or not) — the server serves requests again. */
@@ -83,7 +89,9 @@ function freshScope(scenario: string): string {
 
 /**
  * Register the outage suite (idle kill, steady load across a 10 s outage, the whole server
- * frozen for 10 s under load, a burst of 2,000 writes, cold start while down, 2,000 first calls racing lazy creation).
+ * frozen for 10 s under load, a burst of 2,000 writes, cold start while down, 2,000 first calls
+ * racing lazy creation) and, unless `proxied` is false, the latency scenarios: compare-and-set
+ * writers through a proxy adding 0, 5 and 50 ms with jitter, then cutting replies part-way.
  *
  * @example
  * ```ts
@@ -238,6 +246,22 @@ export function describeServerOutage(suite: ServerOutageSuite): void {
       },
       SCENARIO_TIMEOUT_MS,
     );
+
+    if (suite.proxied !== false) {
+      registerLatencyScenarios({
+        name: suite.name,
+        server: () => server,
+        createStore: (server, scope) => suite.createStore(server, scope),
+        provision:
+          suite.provision &&
+          ((server, scope) => suite.provision?.(server, scope) ?? Promise.resolve()),
+        boundMs,
+        freshScope,
+        results,
+        cleanups,
+        timeoutMs: SCENARIO_TIMEOUT_MS,
+      });
+    }
   });
 }
 
