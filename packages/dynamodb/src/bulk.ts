@@ -8,29 +8,18 @@ import {
   type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  type DynamoDBClient,
   QueryCommand,
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
 import { more, type NextPage, type Operation } from '@sessions/core/kit';
-import { ATTR, type Item } from './item.js';
+import type { DynamoDBDriver } from './dynamodb-driver.js';
+import { ATTR, type Item, keyOf } from './item.js';
 import { SOURCE } from './options.js';
 
 /** A position in a Query or Scan (its `LastEvaluatedKey`): the kit's cursor. */
 export type Key = Record<string, AttributeValue>;
-
-/** What the bulk requests need from the driver. */
-export interface BulkTarget {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly userIndexName: string;
-  /** `<namespace>#`. */
-  readonly prefix: string;
-  /** One request, within the store's request slots, cancelled by `op.signal`. */
-  send<T>(op: Operation, request: (o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T>;
-}
 
 /** BatchGetItem takes at most 100 keys, BatchWriteItem 25 requests. */
 export const BATCH_GET_MAX = 100;
@@ -41,30 +30,34 @@ export function page<T>(value: T, next: Key | undefined): T | NextPage<T> {
   return next === undefined ? value : more(value, next);
 }
 
-/** What {@link readPage} reads. */
-export interface PageQuery {
-  /** Query the user index for this (namespaced) owner; without it, Scan the namespace. */
-  uid?: string;
-  /** Only items whose `exp` is after this; without it, a Scan returns `pk` alone. */
-  liveAt?: number;
-  limit?: number;
-}
-
 /**
- * A page of items: from the user index (eventually consistent: callers read or condition the
- * items themselves), or from a strongly consistent Scan of the table filtered to the namespace.
- * A Scan reads the whole table, whatever the namespace: for `clear()` and admin listings only.
+ * A page of items: with `uid` (namespaced), from the user index (eventually consistent: callers
+ * read or condition the items themselves); without, from a strongly consistent Scan of the table
+ * filtered to the namespace (the whole table, whatever the namespace: for `clear()` and admin
+ * listings only). With `liveAt`, only items whose `exp` is after it; without, a Scan returns
+ * `pk` alone.
  */
-export async function readPage(t: BulkTarget, op: Operation, start: Key | undefined, q: PageQuery) {
-  const byUser = q.uid !== undefined;
-  const names: Record<string, string> = byUser ? { '#uid': ATTR.userId } : { '#pk': ATTR.key };
-  const values: Record<string, AttributeValue> = byUser
-    ? { ':uid': { S: q.uid as string } }
-    : { ':prefix': { S: t.prefix } };
-  const filters = byUser ? [] : ['begins_with(#pk, :prefix)'];
-  if (q.liveAt !== undefined) {
+export async function readPage(
+  t: DynamoDBDriver,
+  op: Operation,
+  start: Key | undefined,
+  q: { uid?: string; liveAt?: number; limit?: number },
+) {
+  const { uid, liveAt } = q;
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const filters: string[] = [];
+  if (uid === undefined) {
+    names['#pk'] = ATTR.key;
+    values[':prefix'] = { S: t.prefix };
+    filters.push('begins_with(#pk, :prefix)');
+  } else {
+    names['#uid'] = ATTR.userId;
+    values[':uid'] = { S: uid };
+  }
+  if (liveAt !== undefined) {
     names['#exp'] = ATTR.expiresAt;
-    values[':now'] = { N: String(q.liveAt) };
+    values[':now'] = { N: String(liveAt) };
     filters.push('#exp > :now');
   }
   const input = {
@@ -76,20 +69,20 @@ export async function readPage(t: BulkTarget, op: Operation, start: Key | undefi
     Limit: q.limit,
   };
   const out = await t.send(op, (o) =>
-    byUser
+    uid === undefined
       ? t.client.send(
-          new QueryCommand({
+          new ScanCommand({
             ...input,
-            IndexName: t.userIndexName,
-            KeyConditionExpression: '#uid = :uid',
+            ConsistentRead: true,
+            ProjectionExpression: liveAt === undefined ? '#pk' : undefined,
           }),
           o,
         )
       : t.client.send(
-          new ScanCommand({
+          new QueryCommand({
             ...input,
-            ConsistentRead: true,
-            ProjectionExpression: q.liveAt === undefined ? '#pk' : undefined,
+            IndexName: t.userIndexName,
+            KeyConditionExpression: '#uid = :uid',
           }),
           o,
         ),
@@ -98,10 +91,10 @@ export async function readPage(t: BulkTarget, op: Operation, start: Key | undefi
 }
 
 /** Read up to 100 items by primary key, strongly consistent. Missing items are absent. */
-export async function batchGet(t: BulkTarget, op: Operation, pks: string[]): Promise<Item[]> {
+export async function batchGet(t: DynamoDBDriver, op: Operation, pks: string[]): Promise<Item[]> {
   const items: Item[] = [];
   if (pks.length === 0) return items;
-  await untilProcessed(op, keysFor(pks), async (Keys) => {
+  await untilProcessed(op, pks.map(keyOf), async (Keys) => {
     const command = new BatchGetItemCommand({
       RequestItems: { [t.tableName]: { Keys, ConsistentRead: true } },
     });
@@ -113,11 +106,12 @@ export async function batchGet(t: BulkTarget, op: Operation, pks: string[]): Pro
 }
 
 /** Delete items by primary key, unconditionally, in batches of 25 sent together. */
-export async function batchDelete(t: BulkTarget, op: Operation, pks: string[]): Promise<void> {
+export async function batchDelete(t: DynamoDBDriver, op: Operation, pks: string[]): Promise<void> {
   const batches: Array<Promise<void>> = [];
   for (let i = 0; i < pks.length; i += BATCH_WRITE_MAX) {
-    const keys = keysFor(pks.slice(i, i + BATCH_WRITE_MAX));
-    const requests: WriteRequest[] = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    const requests: WriteRequest[] = pks
+      .slice(i, i + BATCH_WRITE_MAX)
+      .map((pk) => ({ DeleteRequest: { Key: keyOf(pk) } }));
     const sent = untilProcessed(op, requests, async (pending) => {
       const command = new BatchWriteItemCommand({ RequestItems: { [t.tableName]: pending } });
       const out = await t.send(op, (o) => t.client.send(command, o));
@@ -147,10 +141,6 @@ async function untilProcessed<T>(
     await sleep(delay, undefined, { signal: op.signal });
     pending = left;
   }
-}
-
-function keysFor(pks: string[]): Key[] {
-  return pks.map((pk) => ({ [ATTR.key]: { S: pk } }));
 }
 
 /** The partition keys of `items`. */

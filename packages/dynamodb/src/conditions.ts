@@ -8,29 +8,44 @@ import type {
   PutItemCommandInput,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { RecordWrite } from '@sessions/core/kit';
-import { ATTR, ttlSeconds } from './item.js';
-import { errorName } from './table.js';
+import { UnavailableError } from '@sessions/core';
+import { CONFLICT, type RecordWrite } from '@sessions/core/kit';
+import { ATTR, keyOf } from './item.js';
+import { SOURCE } from './options.js';
 
 type Condition = Pick<
   PutItemCommandInput,
   'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
 >;
 
+/** Every attribute goes through a placeholder: `ttl` is a DynamoDB reserved word, among others. */
+const PLACEHOLDERS = {
+  '#pk': ATTR.key,
+  '#d': ATTR.data,
+  '#exp': ATTR.expiresAt,
+  '#ttl': ATTR.ttl,
+  '#uid': ATTR.userId,
+  '#v': ATTR.version,
+};
+
+/** The names an expression uses (DynamoDB refuses a request that declares an unused one). */
+function names(...used: Array<keyof typeof PLACEHOLDERS>): Record<string, string> {
+  return Object.fromEntries(used.map((placeholder) => [placeholder, PLACEHOLDERS[placeholder]]));
+}
+
 const num = (value: number) => ({ N: String(value) });
-const keyOf = (pk: string) => ({ [ATTR.key]: { S: pk } });
 
 /** Compare-and-set: `ifVersion` 0 is "absent or expired", any other "this version, and live". */
 export function casCondition(ifVersion: number, now: number): Condition {
   return ifVersion === 0
     ? {
         ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now',
-        ExpressionAttributeNames: { '#pk': ATTR.key, '#exp': ATTR.expiresAt },
+        ExpressionAttributeNames: names('#pk', '#exp'),
         ExpressionAttributeValues: { ':now': num(now) },
       }
     : {
         ConditionExpression: '#v = :v AND #exp > :now',
-        ExpressionAttributeNames: { '#v': ATTR.version, '#exp': ATTR.expiresAt },
+        ExpressionAttributeNames: names('#v', '#exp'),
         ExpressionAttributeValues: { ':v': num(ifVersion), ':now': num(now) },
       };
 }
@@ -47,6 +62,7 @@ export function versionedUpdate(
   uid: string | undefined,
   write: RecordWrite,
   now: number,
+  ttl: string,
 ): UpdateItemCommandInput {
   return {
     TableName: table,
@@ -55,19 +71,11 @@ export function versionedUpdate(
       'SET #d = :d, #exp = :exp, #ttl = :ttl, #v = if_not_exists(#v, :zero) + :one' +
       (uid === undefined ? ' REMOVE #uid' : ', #uid = :uid'),
     ConditionExpression: 'attribute_not_exists(#pk) OR #exp > :now',
-    // Every attribute through a placeholder: `ttl` is a DynamoDB reserved word, among others.
-    ExpressionAttributeNames: {
-      '#pk': ATTR.key,
-      '#d': ATTR.data,
-      '#exp': ATTR.expiresAt,
-      '#ttl': ATTR.ttl,
-      '#uid': ATTR.userId,
-      '#v': ATTR.version,
-    },
+    ExpressionAttributeNames: names('#pk', '#d', '#exp', '#ttl', '#uid', '#v'),
     ExpressionAttributeValues: {
       ':d': { S: write.data },
       ':exp': num(write.expiresAt),
-      ':ttl': { N: ttlSeconds(write.expiresAt) },
+      ':ttl': { N: ttl },
       ':zero': num(0),
       ':one': num(1),
       ':now': num(now),
@@ -83,16 +91,17 @@ export function touchUpdate(
   pk: string,
   expiresAt: number,
   now: number,
+  ttl: string,
 ): UpdateItemCommandInput {
   return {
     TableName: table,
     Key: keyOf(pk),
     UpdateExpression: 'SET #exp = :exp, #ttl = :ttl',
     ConditionExpression: 'attribute_exists(#pk) AND #exp > :now',
-    ExpressionAttributeNames: { '#pk': ATTR.key, '#exp': ATTR.expiresAt, '#ttl': ATTR.ttl },
+    ExpressionAttributeNames: names('#pk', '#exp', '#ttl'),
     ExpressionAttributeValues: {
       ':exp': num(expiresAt),
-      ':ttl': { N: ttlSeconds(expiresAt) },
+      ':ttl': { N: ttl },
       ':now': num(now),
     },
   };
@@ -108,25 +117,47 @@ export function deleteItem(
   pk: string,
   when: { ifVersion?: number; owner?: string; now: number },
 ): DeleteItemCommandInput {
-  const input: DeleteItemCommandInput = {
-    TableName: table,
-    Key: keyOf(pk),
-    ReturnValues: 'ALL_OLD',
-  };
+  const input = { TableName: table, Key: keyOf(pk), ReturnValues: 'ALL_OLD' } as const;
   if (when.ifVersion !== undefined) return { ...input, ...casCondition(when.ifVersion, when.now) };
   if (when.owner === undefined) return input;
   return {
     ...input,
     ConditionExpression: '#uid = :uid',
-    ExpressionAttributeNames: { '#uid': ATTR.userId },
+    ExpressionAttributeNames: names('#uid'),
     ExpressionAttributeValues: { ':uid': { S: when.owner } },
   };
 }
 
-/** Resolve to `value` when DynamoDB refused a write because its condition failed. */
-export function whenConditionFails<T>(value: T): (err: unknown) => T {
-  return (err) => {
-    if (errorName(err) === 'ConditionalCheckFailedException') return value;
-    throw err;
+/** The exception name of an AWS SDK error (`ResourceNotFoundException`...), if any. */
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** A rejection handler: `value` for the AWS exception `name` (an expected answer), else rethrow. */
+export function onAwsError<T>(name: string, value: T): (error: unknown) => T {
+  return (error) => {
+    if (errorName(error) === name) return value;
+    throw error;
+  };
+}
+
+/**
+ * Resolve to `value` when DynamoDB refused a write because its condition failed. A compare-and-set
+ * refused on the SDK's retry proves nothing: the first attempt may have written (its reply was
+ * lost), so that is `UNAVAILABLE` (outcome unknown), never a CONFLICT blaming another writer.
+ */
+export function whenConditionFails<T>(value: T): (error: unknown) => T {
+  const answer = onAwsError('ConditionalCheckFailedException', value);
+  return (error) => {
+    const { attempts = 1 } =
+      (error as { $metadata?: { attempts?: number } } | null)?.$metadata ?? {};
+    const unknown = 'a retried compare-and-set failed: its outcome is unknown';
+    if (
+      value === CONFLICT &&
+      attempts > 1 &&
+      errorName(error) === 'ConditionalCheckFailedException'
+    )
+      throw new UnavailableError(SOURCE, unknown, { cause: error });
+    return answer(error);
   };
 }

@@ -2,9 +2,8 @@
  * DynamoDB's primitives for the store kit: one item per session (`item.ts`), written under the
  * condition expressions of `conditions.ts`, the user index on a global secondary index, the
  * bulk operations as pages (`bulk.ts`), the table made ready by `prepare` (`table.ts`). Every
- * request waits for a request slot and is cancelled by the operation's signal.
+ * request is cancelled by the operation's signal.
  */
-import { performance } from 'node:perf_hooks';
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -16,31 +15,22 @@ import { UnavailableError } from '@sessions/core';
 import {
   CONFLICT,
   type Conflict,
-  deadlineExceeded,
   type ErrorKind,
   type Operation,
   type RecordWrite,
   type StoreDriver,
   type StoredRecord,
 } from '@sessions/core/kit';
-import {
-  BATCH_GET_MAX,
-  type BulkTarget,
-  batchDelete,
-  batchGet,
-  type Key,
-  keysOf,
-  page,
-  readPage,
-} from './bulk.js';
+import { BATCH_GET_MAX, batchDelete, batchGet, type Key, keysOf, page, readPage } from './bulk.js';
 import {
   casCondition,
   deleteItem,
+  errorName,
   touchUpdate,
   versionedUpdate,
   whenConditionFails,
 } from './conditions.js';
-import { ATTR, type Item, isLive, sessionItem, toStored } from './item.js';
+import { ATTR, type Item, isLive, keyOf, sessionItem, toStored, ttlSeconds } from './item.js';
 import {
   boundedClientConfig,
   type DynamoDBOwnOptions,
@@ -48,25 +38,27 @@ import {
   resolveDynamoOptions,
   SOURCE,
 } from './options.js';
-import { Slots } from './slots.js';
-import { ensureTable, errorName, type TableTarget } from './table.js';
+import { ensureTable } from './table.js';
 
 /** How many owner-checked deletes one page of `deleteByUser` sends at once. */
 const DELETES_PER_PAGE = 16;
 /** Keys per page of `clear()`: ten BatchWriteItems, sent together. */
 const CLEAR_PAGE = 250;
 
+/** One request of the low-level client, cancelled by the signal it is given. */
+type Request<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
+
 /** The DynamoDB driver behind `DynamoDBStore`. Internal. */
-export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
+export class DynamoDBDriver implements StoreDriver {
   readonly client: DynamoDBClient;
   readonly settings: ResolvedDynamoOptions;
   readonly tableName: string;
   readonly userIndexName: string;
   /** `<namespace>#`: prefixes every key and userId, so namespaces never meet. */
   readonly prefix: string;
+  /** The bound of one control-plane request, in ms (the store's `operationTimeout`). */
   readonly requestTimeout: number;
   readonly #ownsClient: boolean;
-  readonly #slots: Slots;
   /** The re-creation of a table that vanished, shared by every request that met it missing. */
   #recreating: Promise<void> | undefined;
 
@@ -75,7 +67,6 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
     ({ tableName: this.tableName, userIndexName: this.userIndexName } = this.settings);
     this.prefix = `${namespace}#`;
     this.requestTimeout = operationTimeout;
-    this.#slots = new Slots(this.settings.maxConcurrentRequests);
     this.#ownsClient = options.client === undefined;
     this.client =
       options.client ??
@@ -83,8 +74,11 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
   }
 
   async get(key: string, op: Operation): Promise<StoredRecord | undefined> {
-    const Key = { [ATTR.key]: { S: this.prefix + key } };
-    const input = { TableName: this.tableName, Key, ConsistentRead: true };
+    const input = {
+      TableName: this.tableName,
+      Key: keyOf(this.prefix + key),
+      ConsistentRead: true,
+    };
     const out = await this.send(op, (o) => this.client.send(new GetItemCommand(input), o));
     return out.Item && toStored(out.Item, this.prefix.length);
   }
@@ -92,8 +86,9 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
   async set(write: RecordWrite, op: Operation): Promise<number | Conflict> {
     const pk = this.prefix + write.key;
     const uid = write.userId === undefined ? undefined : this.prefix + write.userId;
+    const ttl = ttlSeconds(write.expiresAt, this.#skew(op));
     const put = (ifVersion: number) => {
-      const Item = sessionItem(pk, write.data, write.expiresAt, uid, ifVersion + 1);
+      const Item = sessionItem(pk, write, uid, ifVersion + 1, ttl);
       const input = { TableName: this.tableName, Item, ...casCondition(ifVersion, op.now) };
       return this.send(op, (o) => this.client.send(new PutItemCommand(input), o)).then(
         () => ifVersion + 1,
@@ -101,7 +96,7 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
       );
     };
     if (write.ifVersion !== undefined) return put(write.ifVersion);
-    const update = versionedUpdate(this.tableName, pk, uid, write, op.now);
+    const update = versionedUpdate(this.tableName, pk, uid, write, op.now, ttl);
     // Bounded: each round loses only to a concurrent writer flipping the record's liveness.
     for (let round = 0; round < 3; round++) {
       const updated = await this.send(op, (o) =>
@@ -116,7 +111,8 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
   }
 
   touch(key: string, expiresAt: number, op: Operation): Promise<boolean> {
-    const input = touchUpdate(this.tableName, this.prefix + key, expiresAt, op.now);
+    const ttl = ttlSeconds(expiresAt, this.#skew(op));
+    const input = touchUpdate(this.tableName, this.prefix + key, expiresAt, op.now, ttl);
     return this.send(op, (o) => this.client.send(new UpdateItemCommand(input), o)).then(
       () => true,
       whenConditionFails(false),
@@ -201,44 +197,35 @@ export class DynamoDBDriver implements StoreDriver, BulkTarget, TableTarget {
   }
 
   /**
-   * One request of `op`: within the request slots, cancelled by `op.signal`; sent again once
-   * when the table turned out to be missing and the store manages it.
+   * One request of `op`, cancelled by its signal; sent again once when the table turned out to
+   * be missing and the store manages it (nothing was read or written: safe to recreate it).
    */
-  async send<T>(op: Operation, request: (o: { abortSignal: AbortSignal }) => Promise<T>) {
-    if (op.expired) throw this.#late(op);
-    const waiting = this.#slots.acquire(op);
-    if (waiting !== undefined) await waiting;
-    let sentAt: number | undefined;
+  async send<T>(op: Operation, request: Request<T>): Promise<T> {
+    // The caller has been told the operation failed: start nothing new (no late write).
+    if (op.expired) throw op.signal.reason;
+    const options = { abortSignal: op.signal };
     try {
-      // A slot can come free in the very tick the deadline passes, before the kit's timer
-      // runs: never start a request that is already late (under a burst, thousands of them
-      // would each pay the SDK's CPU cost and delay every other timer).
-      if (op.expired || op.remaining() <= 0) throw this.#late(op);
-      sentAt = performance.now();
-      const options = { abortSignal: op.signal };
-      try {
-        return await request(options);
-      } catch (err) {
-        // Nothing listens at the endpoint (the SDK already retried): the requests queued behind
-        // this one would meet the same refusal, one slot at a time, until their deadlines all
-        // fire at once. Fail them now, with this error as their cause.
-        if ((err as { code?: unknown } | null)?.code === 'ECONNREFUSED') this.#slots.refuseAll(err);
-        // A missing table means nothing was read or written: safe to recreate it and send again.
-        if (!this.settings.createTable || errorName(err) !== 'ResourceNotFoundException') throw err;
-        this.#recreating ??= ensureTable(this, op, true).finally(() => {
-          this.#recreating = undefined;
-        });
-        await this.#recreating;
-        if (op.expired) throw this.#late(op);
-        return await request(options);
-      }
-    } finally {
-      this.#slots.release(sentAt === undefined ? undefined : performance.now() - sentAt);
+      return await request(options);
+    } catch (err) {
+      if (!this.settings.createTable || errorName(err) !== 'ResourceNotFoundException') throw err;
+      this.#recreating ??= ensureTable(this, op, true).finally(() => {
+        this.#recreating = undefined;
+      });
+      await this.#recreating;
+      if (op.expired) throw op.signal.reason;
+      return await request(options);
     }
   }
 
-  #late(op: Operation): UnavailableError {
-    return deadlineExceeded(SOURCE, op.name, this.requestTimeout);
+  /**
+   * How far the server's clock is ahead of the application's at `op.now`: this machine's clock,
+   * corrected by the skew the SDK measured from AWS's answers. Under a second it is the time
+   * between two clock reads, not skew: the TTL is then exactly `expiresAt`'s.
+   */
+  #skew(op: Operation): number {
+    const { systemClockOffset = 0 } = this.client.config as { systemClockOffset?: number };
+    const skew = Date.now() + systemClockOffset - op.now;
+    return Math.abs(skew) < 1000 ? 0 : skew;
   }
 
   readonly #entry = (item: Item) => ({

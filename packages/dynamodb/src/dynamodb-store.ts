@@ -1,14 +1,13 @@
 /**
- * The DynamoDB session store: DynamoDB's primitives ({@link DynamoDBDriver}) on the store kit
- * of `@sessions/core/kit`, which owns validation, the codec and the size limit, visibility by the
- * application clock, the deadline, the error mapping and one-time preparation (the table).
- * DynamoDB's TTL removes expired items (late, as garbage collection only): there is no prune.
+ * The DynamoDB session store: DynamoDB's primitives ({@link DynamoDBDriver}) on the store kit,
+ * with the kit's in-flight limit. DynamoDB's TTL removes expired items (late, as garbage
+ * collection only): there is no prune.
  */
 import type { SessionData } from '@sessions/core';
 import { DriverStore } from '@sessions/core/kit';
 import { DynamoDBDriver } from './dynamodb-driver.js';
 import { DYNAMODB_ITEM_LIMIT, worstCaseOverhead } from './item.js';
-import { type DynamoDBStoreOptions, SOURCE } from './options.js';
+import { DEFAULT_MAX_IN_FLIGHT, type DynamoDBStoreOptions, SOURCE } from './options.js';
 
 /**
  * A `SessionStore` on DynamoDB (AWS SDK v3). Every operation is bounded by `operationTimeout`
@@ -44,6 +43,7 @@ export class DynamoDBStore<D = SessionData> extends DriverStore<D, DynamoDBDrive
       // An item holds the namespace too: 400 KB minus the largest possible rest of the item.
       payloadLimit: (namespace) => DYNAMODB_ITEM_LIMIT - worstCaseOverhead(namespace),
       autoPrepare: options?.createTable !== false,
+      maxInFlight: DEFAULT_MAX_IN_FLIGHT,
       driver: ({ namespace, operationTimeout }) =>
         new DynamoDBDriver(options, namespace, operationTimeout),
     });

@@ -4,7 +4,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MAX_KEY_LENGTH, MAX_USER_ID_LENGTH } from '@sessions/core';
-import type { StoredRecord } from '@sessions/core/kit';
+import type { RecordWrite, StoredRecord } from '@sessions/core/kit';
 
 /** Attribute names of a session item. */
 export const ATTR = {
@@ -14,7 +14,7 @@ export const ATTR = {
   data: 'd',
   /** `expiresAt` in epoch ms (a Number): what the store filters visibility by. */
   expiresAt: 'exp',
-  /** `expiresAt` in epoch seconds, rounded up: DynamoDB's TTL attribute (garbage collection only). */
+  /** `expiresAt` in epoch seconds on the server's clock, rounded up: DynamoDB's TTL (GC only). */
   ttl: 'ttl',
   /** `<namespace>#<userId>`, the user index's partition key; absent without a userId. */
   userId: 'uid',
@@ -32,7 +32,6 @@ export const DYNAMODB_ITEM_LIMIT = 400 * 1024;
  * The bytes DynamoDB counts for a Number: 1, plus 1 for a negative sign, plus one per pair of
  * significant digits (pairs aligned on the decimal point, leading and trailing zero pairs
  * dropped). Measured against DynamoDB Local: 1 → 2, 1234 → 3, 1.7e12 → 3, 2^53-1 → 9.
-
  */
 export function numberSize(value: number): number {
   const digits = Math.abs(value).toString();
@@ -50,7 +49,6 @@ export function numberSize(value: number): number {
  * the longest allowed length, a userId of the longest allowed UTF-8 length (3 bytes per UTF-16
  * unit: astral characters take 4 bytes for 2 units), and the largest numbers (a version and an
  * `expiresAt` up to 2^53 - 1, the TTL seconds of that).
-
  */
 export function worstCaseOverhead(namespace: string): number {
   const names = Object.values(ATTR).reduce((sum, name) => sum + Buffer.byteLength(name), 0);
@@ -62,24 +60,34 @@ export function worstCaseOverhead(namespace: string): number {
   return names + key + userId + numbers;
 }
 
-/** The TTL attribute for `expiresAt`: epoch seconds, rounded up so it never precedes expiry. */
-export function ttlSeconds(expiresAt: number): string {
-  return String(Math.ceil(expiresAt / 1000));
+/**
+ * The TTL attribute for `expiresAt`: epoch seconds by the server's clock, rounded up so it never
+ * precedes expiry. DynamoDB deletes by its own clock, so `skew` (ms the server's clock is ahead
+ * of the application's) is added: an app clock behind the server's must not let TTL delete a
+ * session that is still live by it.
+ */
+export function ttlSeconds(expiresAt: number, skew: number): string {
+  return String(Math.ceil((expiresAt + skew) / 1000));
 }
 
-/** A whole session item, for PutItem; `pk` and `uid` are namespaced. */
+/** The primary key of the item under `pk` (namespaced). */
+export function keyOf(pk: string): Item {
+  return { [ATTR.key]: { S: pk } };
+}
+
+/** A whole session item, for PutItem; `pk` and `uid` are namespaced, `ttl` from {@link ttlSeconds}. */
 export function sessionItem(
   pk: string,
-  data: string,
-  expiresAt: number,
+  write: RecordWrite,
   uid: string | undefined,
   version: number,
+  ttl: string,
 ): Item {
   const item: Item = {
-    [ATTR.key]: { S: pk },
-    [ATTR.data]: { S: data },
-    [ATTR.expiresAt]: { N: String(expiresAt) },
-    [ATTR.ttl]: { N: ttlSeconds(expiresAt) },
+    ...keyOf(pk),
+    [ATTR.data]: { S: write.data },
+    [ATTR.expiresAt]: { N: String(write.expiresAt) },
+    [ATTR.ttl]: { N: ttl },
     [ATTR.version]: { N: String(version) },
   };
   if (uid !== undefined) item[ATTR.userId] = { S: uid };

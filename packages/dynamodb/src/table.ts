@@ -9,13 +9,14 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  type DynamoDBClient,
   type TableDescription,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
 import type { Operation } from '@sessions/core/kit';
+import { onAwsError } from './conditions.js';
+import type { DynamoDBDriver } from './dynamodb-driver.js';
 import { ATTR } from './item.js';
 import { SOURCE } from './options.js';
 
@@ -48,37 +49,33 @@ export function tableDefinition(
 /** The attribute DynamoDB's TTL must be enabled on. */
 export const TTL_ATTRIBUTE = ATTR.ttl;
 
-function userIndexDefinition(indexName: string) {
+function userIndexDefinition(IndexName: string) {
   return {
-    IndexName: indexName,
+    IndexName,
     KeySchema: [{ AttributeName: ATTR.userId, KeyType: 'HASH' as const }],
     Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [ATTR.expiresAt] },
   };
 }
 
-/** The table a store works on. */
-export interface TableTarget {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly userIndexName: string;
-  /** The bound of one control-plane request, in ms (the store's `operationTimeout`). */
-  readonly requestTimeout: number;
-}
+type Table = Pick<DynamoDBDriver, 'client' | 'tableName' | 'userIndexName' | 'requestTimeout'>;
+/** A failure kept as a value, to be rethrown after a check; `undefined` on success. */
+type Failed = { error: unknown } | undefined;
+const failure = (error: unknown): Failed => ({ error });
 
 /**
  * Make the table ready within `op`'s deadline: describe it (unless `knownMissing`: a request
  * just met ResourceNotFoundException), create it or wait for the one another process created,
  * add the user index and TTL when missing.
  */
-export async function ensureTable(t: TableTarget, op: Operation, knownMissing = false) {
+export async function ensureTable(t: Table, op: Operation, knownMissing = false): Promise<void> {
   let table = knownMissing ? undefined : await describe(t, op);
   let created = false;
   if (!table) {
-    const input = tableDefinition(t.tableName, t.userIndexName);
-    table = await send(t, op, (o) => t.client.send(new CreateTableCommand(input), o)).then(
+    const create = new CreateTableCommand(tableDefinition(t.tableName, t.userIndexName));
+    table = await send(t, op, (o) => t.client.send(create, o)).then(
       (out) => out.TableDescription,
       // Another process created it first: wait for theirs instead.
-      (err: unknown) => ignore(err, 'ResourceInUseException'),
+      onAwsError('ResourceInUseException', undefined),
     );
     created = table !== undefined;
   }
@@ -91,7 +88,10 @@ export async function ensureTable(t: TableTarget, op: Operation, knownMissing = 
       GlobalSecondaryIndexUpdates: [{ Create: userIndexDefinition(t.userIndexName) }],
     });
     // A racing process may be adding it too: the wait settles it (the index or the error).
-    const failed = await send(t, op, (o) => t.client.send(update, o)).then(() => undefined, err);
+    const failed = await send(t, op, (o) => t.client.send(update, o)).then(
+      () => undefined,
+      failure,
+    );
     table = await waitActive(t, op);
     if (failed && !hasIndex(table, t.userIndexName)) throw failed.error;
   }
@@ -103,7 +103,7 @@ export async function ensureTable(t: TableTarget, op: Operation, knownMissing = 
  * the operation has longer (an `ensureTable()` may take minutes, one DescribeTable may not).
  */
 function send<T>(
-  t: TableTarget,
+  t: Table,
   op: Operation,
   request: (o: { abortSignal: AbortSignal }) => Promise<T>,
 ) {
@@ -114,16 +114,16 @@ function send<T>(
   return request({ abortSignal });
 }
 
-function describe(t: TableTarget, op: Operation): Promise<TableDescription | undefined> {
+function describe(t: Table, op: Operation): Promise<TableDescription | undefined> {
   const command = new DescribeTableCommand({ TableName: t.tableName });
   return send(t, op, (o) => t.client.send(command, o)).then(
     (out) => out.Table,
-    (error: unknown) => ignore(error, 'ResourceNotFoundException'),
+    onAwsError('ResourceNotFoundException', undefined),
   );
 }
 
 /** Poll until the table (and the user index, if present) is ACTIVE, within the deadline. */
-async function waitActive(t: TableTarget, op: Operation): Promise<TableDescription> {
+async function waitActive(t: Table, op: Operation): Promise<TableDescription> {
   for (let delay = 50; ; delay = Math.min(delay * 1.5, 2000)) {
     const table = await describe(t, op);
     if (table && isActive(table, t.userIndexName)) return table;
@@ -139,7 +139,7 @@ async function waitActive(t: TableTarget, op: Operation): Promise<TableDescripti
 }
 
 /** Enable TTL on `ttl`. `fresh`: we just created the table, so it cannot be on yet. */
-async function ensureTtl(t: TableTarget, op: Operation, fresh: boolean): Promise<void> {
+async function ensureTtl(t: Table, op: Operation, fresh: boolean): Promise<void> {
   const enabledOn = async () => {
     const command = new DescribeTimeToLiveCommand({ TableName: t.tableName });
     const ttl = (await send(t, op, (o) => t.client.send(command, o))).TimeToLiveDescription;
@@ -159,7 +159,7 @@ async function ensureTtl(t: TableTarget, op: Operation, fresh: boolean): Promise
     TableName: t.tableName,
     TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
   });
-  const failed = await send(t, op, (o) => t.client.send(update, o)).then(() => undefined, err);
+  const failed = await send(t, op, (o) => t.client.send(update, o)).then(() => undefined, failure);
   // "TimeToLive is already enabled": a racing process won. Anything else is real.
   if (failed && (await enabledOn()) !== TTL_ATTRIBUTE) throw failed.error;
 }
@@ -169,23 +169,6 @@ function hasIndex(table: TableDescription, indexName: string): boolean {
 }
 
 function isActive(table: TableDescription, indexName: string): boolean {
-  if (table.TableStatus !== 'ACTIVE') return false;
   const index = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
-  return index === undefined || index.IndexStatus === 'ACTIVE';
-}
-
-/** `undefined` for the AWS exception `name` (an expected answer), else rethrow. */
-function ignore(error: unknown, name: string): undefined {
-  if (errorName(error) === name) return undefined;
-  throw error;
-}
-
-/** A failure kept as a value, to be rethrown after a check. */
-function err(error: unknown): { error: unknown } {
-  return { error };
-}
-
-/** The exception name of an AWS SDK error (`ResourceNotFoundException`...), if any. */
-export function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
+  return table.TableStatus === 'ACTIVE' && (index === undefined || index.IndexStatus === 'ACTIVE');
 }

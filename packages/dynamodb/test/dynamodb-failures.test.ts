@@ -71,7 +71,7 @@ describe.skipIf(!endpoint)('failures', () => {
         store.set(`k${i}`, { data: { i }, expiresAt: Date.now() + 60_000 }),
       ),
     );
-    // Far less than 2,000 / 64 slots x the SDK's retry backoff: the queue was turned away.
+    // Far less than 2,000 / 64 in flight x the SDK's retry backoff: the queue was turned away.
     expect(Date.now() - started).toBeLessThan(2000);
     for (const result of results) {
       const reason = (result as PromiseRejectedResult).reason;
@@ -83,11 +83,11 @@ describe.skipIf(!endpoint)('failures', () => {
   });
 
   test('a queue the backend cannot serve in time is turned away early, not all at the deadline', async () => {
-    // Two request slots and a 1 s bound for 2,000 reads: most of them cannot start in time.
+    // Two in flight and a 1 s bound for 2,000 reads: most of them cannot start in time.
     const store = new DynamoDBStore({
       clientConfig: testClientConfig(),
       operationTimeout: 1000,
-      maxConcurrentRequests: 2,
+      maxInFlight: 2,
     });
     await store.ensureTable();
     const outcomes = await Promise.all(

@@ -112,6 +112,20 @@ describe.skipIf(!endpoint)('dynamodb store', () => {
     expect(await raw.read('old')).toEqual(stored);
   });
 
+  test('ttl is on the server’s timeline: with the app clock an hour behind, TTL cannot delete a live session', async () => {
+    const behind = () => Date.now() - 3_600_000;
+    const { store, raw } = open(behind);
+    const expiresAt = behind() + 600_000;
+    const ttlOf = async () => ((await raw.read('k')) as { ttl?: { N: string } } | undefined)?.ttl;
+    const ttlLeft = async () => Number((await ttlOf())?.N) * 1000 - Date.now();
+    await store.set('k', { data: {}, expiresAt, userId: 'u' });
+    // Ten minutes left by the app clock: ten minutes ahead of the server's, not fifty behind it.
+    expect(await ttlLeft()).toBeGreaterThan(590_000);
+    expect(await ttlLeft()).toBeLessThanOrEqual(601_000);
+    expect(await store.touch('k', expiresAt + 60_000)).toBe(true);
+    expect(await ttlLeft()).toBeGreaterThan(650_000);
+  });
+
   test('set is one UpdateItem on a new or live record, and restarts at version 1 over an expired leftover', async () => {
     let now = Date.now();
     const counting = testClient();
@@ -173,9 +187,8 @@ describe('options', () => {
     expect(() => new DynamoDBStore({ client, tableName: 'ab' })).toThrow(/tableName/);
     expect(() => new DynamoDBStore({ client, userIndexName: 'bad name' })).toThrow(/userIndexName/);
     expect(() => new DynamoDBStore({ client, operationTimeout: 0 })).toThrow(/operationTimeout/);
-    expect(() => new DynamoDBStore({ client, maxConcurrentRequests: 1.5 })).toThrow(
-      /maxConcurrentRequests/,
-    );
+    expect(() => new DynamoDBStore({ client, maxInFlight: 1.5 })).toThrow(/maxInFlight/);
+    expect(() => new DynamoDBStore({ client, tableWaitTimeout: 0 })).toThrow(/tableWaitTimeout/);
     expect(() => new DynamoDBStore({ client, namespace: 'a#b' })).toThrow(/namespace/);
     client.destroy();
   });

@@ -9,6 +9,7 @@
  */
 import { CorruptError, isSessionError, UnavailableError } from '../errors.js';
 import type { ErrorKind } from './driver.js';
+import { OverloadError } from './in-flight-limit.js';
 
 /** Whether `err` is a defect in code rather than a failure of the backend. */
 export function isProgrammerError(err: unknown): boolean {
@@ -56,9 +57,10 @@ export function toFailure(
   if (isSessionError(err)) return err;
   let kind: ErrorKind | undefined;
   try {
-    kind = classify?.(err);
+    // The kit's own refusal (the in-flight limit's) is not the driver's to classify.
+    kind = err instanceof OverloadError ? 'unavailable' : classify?.(err);
   } catch {
-    // A classifier that trips over an odd error leaves it to the defaults below.
+    // A classifier (or `instanceof`) that trips over an odd error leaves it to the defaults.
   }
   if (typeof kind === 'object') return kind;
   kind ??= isProgrammerError(err) ? 'bug' : 'unavailable';

@@ -39,14 +39,21 @@ export type {
   StoredRecord,
 } from './driver.js';
 export { CONFLICT, more, NextPage } from './driver.js';
-export type { DriverFactory, DriverStoreSetup } from './driver-store.js';
-export { DriverStore, PruningDriverStore } from './driver-store.js';
+export { DriverStore } from './driver-store.js';
 export { describeError, isProgrammerError } from './failures.js';
 export type { Operation } from './operation.js';
-export type { ResolvedStoreOptions, StoreSpec } from './options.js';
+export type {
+  DriverFactory,
+  DriverStoreSetup,
+  InFlightOptions,
+  ResolvedStoreOptions,
+  StoreSpec,
+} from './options.js';
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_NAMESPACE,
   DEFAULT_OPERATION_TIMEOUT,
+  integerOption,
   MAX_TIMER_MS,
 } from './options.js';
+export { PruningDriverStore } from './pruning-driver-store.js';

@@ -27,6 +27,45 @@ export interface StoreSpec {
   payloadLimit?: number | ((namespace: string) => number);
   /** The default `pruneInterval` of a store with a background prune (default 60 000 ms). */
   pruneInterval?: number;
+  /**
+   * The default `maxInFlight` of a store whose client must not start thousands of operations at
+   * once (see {@link InFlightOptions}). Without it, the store has no in-flight limit.
+   */
+  maxInFlight?: number;
+}
+
+/** How a `DriverStore` subclass builds its driver, from the resolved options. */
+export type DriverFactory<D, Driver> = (options: ResolvedStoreOptions<D>) => Driver;
+
+/** What `DriverStore`'s constructor needs beyond the options. */
+export interface DriverStoreSetup<D, Driver> extends StoreSpec {
+  /** Builds the driver once the shared options are resolved (the namespace is known). */
+  driver: DriverFactory<D, Driver>;
+  /**
+   * Run the driver's `prepare()` before the first operation (default true). When false, it runs
+   * only when the store calls `DriverStore.prepareNow` (e.g. an `ensureIndexes()`).
+   */
+  autoPrepare?: boolean;
+  /** Whether the background prune runs (default true, for stores with `prune()`). */
+  backgroundPrune?: boolean;
+}
+
+/**
+ * The option of a store that declares {@link StoreSpec.maxInFlight}: its options extend this.
+ *
+ * @example
+ * ```ts
+ * export interface AcmeStoreOptions<D> extends BaseStoreOptions<D>, InFlightOptions {}
+ * ```
+ */
+export interface InFlightOptions {
+  /**
+   * Most operations in flight at once (a page of a bulk operation counts as one). Further ones
+   * wait in the store, within their `operationTimeout`, instead of all entering the client
+   * together: a burst of thousands then completes steadily, and what cannot be served in time
+   * is turned away early (`UNAVAILABLE`, an `OverloadError` as cause).
+   */
+  maxInFlight?: number;
 }
 
 /** The options after defaults: what the kit works with. */
@@ -45,6 +84,8 @@ export interface ResolvedStoreOptions<D> {
   readonly operationTimeout: number;
   /** 0 when the store has no background prune, or it is turned off. */
   readonly pruneInterval: number;
+  /** 0 when the store has no in-flight limit. */
+  readonly maxInFlight: number;
   /** Where background failures go: the option, or rate-limited process warnings. */
   readonly onBackgroundError: (error: Error) => void;
 }
@@ -62,14 +103,14 @@ export function resolveStoreOptions<D>(
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`[${source}] options must be an object`);
   }
-  const o = (options ?? {}) as PruningStoreOptions<D>;
+  const o = (options ?? {}) as PruningStoreOptions<D> & InFlightOptions;
   const namespace = o.namespace ?? DEFAULT_NAMESPACE;
   assertValidNamespace(namespace, source);
   const limit =
     typeof spec.payloadLimit === 'function'
       ? spec.payloadLimit(namespace)
       : (spec.payloadLimit ?? Number.POSITIVE_INFINITY);
-  const requested = integer(o.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', {
+  const requested = integerOption(o.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', {
     source,
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
@@ -86,30 +127,56 @@ export function resolveStoreOptions<D>(
   if (!pruning && o.pruneInterval !== undefined) {
     throw new TypeError(`[${source}] this store has no background prune: remove pruneInterval`);
   }
+  if (spec.maxInFlight === undefined && o.maxInFlight !== undefined) {
+    throw new TypeError(`[${source}] this store has no in-flight limit: remove maxInFlight`);
+  }
   return {
     source,
     namespace,
     clock: o.clock ?? Date.now,
     codec: o.codec ?? (jsonCodec as Codec<D>),
     maxPayloadBytes: Math.min(requested, limit),
-    operationTimeout: integer(o.operationTimeout, DEFAULT_OPERATION_TIMEOUT, 'operationTimeout', {
-      source,
-      min: 1,
-      max: MAX_TIMER_MS,
-    }),
+    operationTimeout: integerOption(
+      o.operationTimeout,
+      DEFAULT_OPERATION_TIMEOUT,
+      'operationTimeout',
+      {
+        source,
+        min: 1,
+        max: MAX_TIMER_MS,
+      },
+    ),
     pruneInterval: pruning
-      ? integer(o.pruneInterval, spec.pruneInterval ?? 60_000, 'pruneInterval', {
+      ? integerOption(o.pruneInterval, spec.pruneInterval ?? 60_000, 'pruneInterval', {
           source,
           min: 0,
           max: MAX_TIMER_MS,
         })
       : 0,
+    maxInFlight:
+      spec.maxInFlight === undefined
+        ? 0
+        : integerOption(o.maxInFlight, spec.maxInFlight, 'maxInFlight', {
+            source,
+            min: 1,
+            max: MAX_TIMER_MS,
+          }),
     onBackgroundError: o.onBackgroundError ?? reportToWarnings(source),
   };
 }
 
-/** Validate an integer option; `value` undefined takes `fallback`. */
-export function integer(
+/**
+ * Validate an integer option the way the kit validates its own: `value` undefined takes
+ * `fallback`; anything else out of range is a `TypeError` naming the option.
+ *
+ * @example
+ * ```ts
+ * const wait = integerOption(options.tableWaitTimeout, 120_000, 'tableWaitTimeout', {
+ *   source: '@acme/sessions', min: 1, max: MAX_TIMER_MS,
+ * });
+ * ```
+ */
+export function integerOption(
   value: unknown,
   fallback: number,
   name: string,

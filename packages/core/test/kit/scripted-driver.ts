@@ -48,17 +48,16 @@ function isOperation(value: unknown): value is Operation {
 export function storeOn(
   driver: StoreDriver,
   options: Record<string, unknown> = {},
-  setup: { autoPrepare?: boolean } = {},
+  setup: Setup = {},
 ) {
   return new TestStore(driver, options, setup);
 }
 
+/** What a test may declare for its store, as a backend's store would. */
+type Setup = { autoPrepare?: boolean; maxInFlight?: number };
+
 class TestStore extends DriverStore<unknown, StoreDriver> {
-  constructor(
-    driver: StoreDriver,
-    options: Record<string, unknown>,
-    setup: { autoPrepare?: boolean },
-  ) {
+  constructor(driver: StoreDriver, options: Record<string, unknown>, setup: Setup) {
     super(options, { source: SOURCE, driver: () => driver, ...setup });
   }
 
