@@ -8,7 +8,7 @@ import { load } from '../load.js';
 import type { CheckResult } from '../types.js';
 import { clockSkew } from './clock-skew.js';
 import { describeError, fail, pass } from './result.js';
-import { roundTrip } from './round-trip.js';
+import { roundTripThrough } from './round-trip.js';
 import type { StoreCheckContext } from './store-context.js';
 
 /** Where DynamoDB is, and the table the app uses. */
@@ -138,18 +138,18 @@ export async function dynamodbChecks(
         return Date.parse(serverDate) + 500;
       }, context.clock),
     );
-    const store = new dynamodb.DynamoDBStore({
-      client,
-      tableName,
-      userIndexName: indexName,
-      createTable: false,
-      ...context.storeOptions,
-    });
-    try {
-      results.push(await roundTrip(store, context.clock));
-    } finally {
-      await store.close();
-    }
+    results.push(
+      await roundTripThrough(
+        new dynamodb.DynamoDBStore({
+          client,
+          tableName,
+          userIndexName: indexName,
+          createTable: false,
+          ...context.storeOptions,
+        }),
+        context.clock,
+      ),
+    );
     return results;
   } finally {
     client.destroy();

@@ -8,7 +8,7 @@ import { load } from '../load.js';
 import type { CheckResult } from '../types.js';
 import { clockSkew } from './clock-skew.js';
 import { describeError, fail, pass, warn } from './result.js';
-import { roundTrip } from './round-trip.js';
+import { roundTripThrough } from './round-trip.js';
 import type { StoreCheckContext } from './store-context.js';
 
 /** Whether `index` has exactly the keys of `wanted`, in order. */
@@ -130,17 +130,17 @@ export async function mongodbChecks(
     );
     // A write would create the missing collection: the doctor looks, it never repairs.
     if (!exists) return results;
-    const store = new MongoDBStore({
-      client,
-      collection: name,
-      autoIndex: false,
-      ...context.storeOptions,
-    });
-    try {
-      results.push(await roundTrip(store, context.clock));
-    } finally {
-      await store.close();
-    }
+    results.push(
+      await roundTripThrough(
+        new MongoDBStore({
+          client,
+          collection: name,
+          autoIndex: false,
+          ...context.storeOptions,
+        }),
+        context.clock,
+      ),
+    );
     return results;
   } finally {
     await client.close();

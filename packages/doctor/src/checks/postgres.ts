@@ -8,7 +8,7 @@ import { load } from '../load.js';
 import type { CheckResult } from '../types.js';
 import { clockSkew } from './clock-skew.js';
 import { describeError, fail, pass } from './result.js';
-import { roundTrip } from './round-trip.js';
+import { roundTripThrough } from './round-trip.js';
 import type { StoreCheckContext } from './store-context.js';
 
 /** The indexes the store relies on, by the columns they lead with, and what each serves. */
@@ -85,17 +85,17 @@ export async function postgresChecks(
       }, context.clock),
     );
     if (results.some((r) => r.id === 'postgres.table' && r.status === 'fail')) return results;
-    const store = new PostgresStore({
-      pool,
-      table: name,
-      createTable: false,
-      ...context.storeOptions,
-    });
-    try {
-      results.push(await roundTrip(store, context.clock));
-    } finally {
-      await store.close();
-    }
+    results.push(
+      await roundTripThrough(
+        new PostgresStore({
+          pool,
+          table: name,
+          createTable: false,
+          ...context.storeOptions,
+        }),
+        context.clock,
+      ),
+    );
     return results;
   } finally {
     await pool.end();

@@ -61,3 +61,18 @@ export async function roundTrip(store: SessionStore, clock: () => number): Promi
     );
   }
 }
+
+/**
+ * {@link roundTrip} through a store the doctor opened for it, closed afterwards. Each check
+ * builds that store on a connection the check owns, so closing the store leaves it open.
+ */
+export async function roundTripThrough(
+  store: SessionStore,
+  clock: () => number,
+): Promise<CheckResult> {
+  try {
+    return await roundTrip(store, clock);
+  } finally {
+    await store.close();
+  }
+}

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { load } from '../load.js';
 import type { CheckResult } from '../types.js';
 import { describeError, fail, pass, warn } from './result.js';
-import { roundTrip } from './round-trip.js';
+import { roundTripThrough } from './round-trip.js';
 import type { StoreCheckContext } from './store-context.js';
 
 /** Free space below which the disk is a failure: SQLite cannot grow the file or its WAL. */
@@ -107,12 +107,12 @@ export async function sqliteChecks(
     }
     results.push(pass('sqlite.table', `the table "${name}" exists`));
     // The store on our connection: it keeps the file's settings and never closes it.
-    const store = new SqliteStore({ database: db, table: name, ...context.storeOptions });
-    try {
-      results.push(await roundTrip(store, context.clock));
-    } finally {
-      await store.close();
-    }
+    results.push(
+      await roundTripThrough(
+        new SqliteStore({ database: db, table: name, ...context.storeOptions }),
+        context.clock,
+      ),
+    );
     return results;
   } finally {
     db.close();
