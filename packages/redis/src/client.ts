@@ -1,13 +1,12 @@
 /**
- * The few client calls the driver makes, behind one narrow interface ({@link RedisClient}), and
- * its ioredis implementation: the caller's own client (never changed, never closed), or one the
- * store creates from a URL or cluster nodes with bounded settings (and closes). A caller's
- * node-redis client is told apart here, in {@link openClient}, and served by
- * `node-redis-client.ts`.
+ * The one narrow interface the driver sends commands through ({@link RedisClient}), its ioredis
+ * implementation (node-redis's is in `node-redis-client.ts`), and {@link openClient}, which
+ * resolves the `client` / `url` / `clusterNodes` option into one.
  */
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Cluster, Redis } from 'ioredis';
-import { isNodeRedis, nodeRedisClient, nodeRedisKeyPrefix } from './node-redis-client.js';
+import { isNodeRedis, nodeRedisClient } from './node-redis-client.js';
 import {
   boundedClusterOptions,
   boundedRedisOptions,
@@ -16,62 +15,74 @@ import {
   SOURCE,
 } from './options.js';
 
-/** One server a SCAN visits: one page, the next cursor (`'0'` at the end) and the keys. */
-export interface ScanNode {
-  scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
-}
+/**
+ * Sends one command line (`['get', key]`) and resolves to the reply; on a cluster, `key` (the
+ * command's first key, or its hash tag) routes it. While Redis is known to be down (the client,
+ * or the master the command goes to, is reconnecting), it rejects at once instead of queueing.
+ */
+export type Send = (line: string[], key?: string) => Promise<unknown>;
 
-/** What the driver needs of a Redis client: each method is one command (or one per node). */
+/** What the driver needs of a client. */
 export interface RedisClient {
-  /** The client library's own object (ioredis `Redis` or `Cluster`, or node-redis's). */
+  /** The client library's own object. */
   readonly native: RedisStoreClient;
-  /** Whether the store created the client (and so closes it). */
-  readonly owned: boolean;
   readonly isCluster: boolean;
-  /** Why a call cannot succeed now (the client is reconnecting), or undefined. */
-  unreachable(): Error | undefined;
-  get(key: string): Promise<string | null>;
-  mget(keys: readonly string[]): Promise<Array<string | null>>;
-  evalsha(sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
-  eval(source: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
-  unlink(keys: readonly string[]): Promise<number>;
-  /** The servers to SCAN to see every key: each master of a cluster (once known), or the one. */
-  scanNodes(signal: AbortSignal): Promise<ScanNode[]>;
-  /** Say goodbye (pending replies first), or drop the connections and timers now. */
-  quit(): Promise<unknown>;
-  disconnect(): void;
+  readonly send: Send;
+  /** A sender per server a SCAN must visit: each master of a cluster (once known), or the one. */
+  scanNodes(signal: AbortSignal): Promise<Send[]>;
+  /** Close the client, waiting at most `ms` for the goodbye: only one the store created. */
+  close?(ms: number): Promise<void>;
 }
 
-/** {@link RedisClient} on an ioredis `Redis` or `Cluster`. */
+/** {@link RedisClient} on an ioredis `Redis` or `Cluster`; `owned` if the store created it. */
 function ioredisClient(native: Redis | Cluster, owned: boolean): RedisClient {
   const isCluster = (native as { isCluster?: boolean }).isCluster === true;
   let lastError: Error | undefined;
-  // Connection errors reach callers as the rejected operations they break (the last one is
-  // kept as their cause); unlistened, ioredis would print every reconnection failure.
+  // Connection errors reach callers as the operations they break (the last one as their
+  // cause); unlistened, ioredis would print every failed reconnection.
   if (owned) native.on('error', (err: Error) => (lastError = err));
-  return {
+  if (owned && isCluster) native.on('+node', guardAsking);
+  const down = () =>
+    native.status === 'reconnecting'
+      ? Promise.reject(lastError ?? new Error('the ioredis client is reconnecting'))
+      : undefined;
+  const client: RedisClient = {
     native,
-    owned,
     isCluster,
-    unreachable: () =>
-      native.status !== 'reconnecting'
-        ? undefined
-        : (lastError ?? new Error('the ioredis client is reconnecting')),
-    get: (key) => native.get(key),
-    mget: (keys) => native.mget(...keys),
-    evalsha: (sha, keys, args) => native.evalsha(sha, keys.length, ...keys, ...args),
-    eval: (source, keys, args) => native.eval(source, keys.length, ...keys, ...args),
-    unlink: (keys) => native.unlink(...keys),
+    send: (line) => down() ?? native.call(...(line as [string, ...string[]])),
     async scanNodes(signal) {
+      await down();
       const cluster = native as Cluster;
       if (isCluster && cluster.status !== 'ready') await once(cluster, 'ready', { signal });
-      return (isCluster ? cluster.nodes('master') : [native as Redis]).map((node) => ({
-        scan: (cursor, pattern, count) => node.scan(cursor, 'MATCH', pattern, 'COUNT', count),
-      }));
+      const nodes = isCluster ? cluster.nodes('master') : [native as Redis];
+      return nodes.map((node) => (line) => node.call(...(line as [string, ...string[]])));
     },
-    quit: () => native.quit(),
-    disconnect: () => native.disconnect(),
   };
+  if (owned) {
+    client.close = async (ms) => {
+      // The goodbye (QUIT, pending replies first) is a courtesy: a silent server must not make
+      // close() fail. The connections are dropped either way.
+      await Promise.race([native.quit().catch(() => {}), delay(ms, undefined, { ref: false })]);
+      native.disconnect();
+    };
+  }
+  return client;
+}
+
+/**
+ * On an `ASK` redirection ioredis 5 sends `ASKING` to the target node and drops the command's
+ * promise (`redis.asking()` in its cluster code): if that connection closes before the reply (a
+ * node going away mid-migration, or the store closing), the rejection is unhandled, and Node
+ * ends the process. The cluster clients the store creates handle it for ioredis: the command
+ * that follows the `ASKING` still fails, and its caller hears of it.
+ */
+function guardAsking(node: Redis): void {
+  const asking = node.asking.bind(node);
+  node.asking = ((...args: Parameters<Redis['asking']>) => {
+    const reply = asking(...args);
+    reply.catch(() => {});
+    return reply;
+  }) as Redis['asking'];
 }
 
 function parseNode(address: string): { host: string; port: number } {
@@ -84,30 +95,28 @@ function parseNode(address: string): { host: string; port: number } {
 }
 
 /** Resolve the store's `client` / `url` / `clusterNodes` option (exactly one must be set). */
-export function openClient(
-  options: Pick<RedisStoreOptions, 'client' | 'url' | 'clusterNodes' | 'redisOptions'>,
-  operationTimeout: number,
-): RedisClient {
-  const given = [options.client, options.url, options.clusterNodes].filter((v) => v !== undefined);
-  if (given.length !== 1) {
+export function openClient(options: RedisStoreOptions<unknown>, timeout: number): RedisClient {
+  const { client, url, clusterNodes } = options;
+  if ([client, url, clusterNodes].filter((v) => v !== undefined).length !== 1) {
     throw new TypeError(`[${SOURCE}] give exactly one of client, url or clusterNodes`);
   }
-  const redisOptions = { ...boundedRedisOptions(operationTimeout), ...options.redisOptions };
-  if (options.url !== undefined) return ioredisClient(new Redis(options.url, redisOptions), true);
-  if (options.clusterNodes !== undefined) {
-    if (options.clusterNodes.length === 0) throw new TypeError(`[${SOURCE}] clusterNodes is empty`);
-    const nodes = options.clusterNodes.map(parseNode);
-    const settings = boundedClusterOptions(operationTimeout, redisOptions);
-    return ioredisClient(new Cluster(nodes, settings), true);
+  const redisOptions = { ...boundedRedisOptions(timeout), ...options.redisOptions };
+  if (url !== undefined) return ioredisClient(new Redis(url, redisOptions), true);
+  if (clusterNodes !== undefined) {
+    if (clusterNodes.length === 0) throw new TypeError(`[${SOURCE}] clusterNodes is empty`);
+    const cluster = new Cluster(
+      clusterNodes.map(parseNode),
+      boundedClusterOptions(timeout, redisOptions),
+    );
+    return ioredisClient(cluster, true);
   }
-  const client = options.client as RedisStoreClient;
-  // Scripts build index keys from the bucket's hash tag; a client-side prefix would not
-  // reach those, so the two layouts would disagree.
-  const node = isNodeRedis(client);
-  if (node ? nodeRedisKeyPrefix(client) : client.options?.keyPrefix) {
+  // Scripts build index keys from the bucket's hash tag, which a client-side prefix would not
+  // reach: the two layouts would disagree. (ioredis and node-redis 6 both call it `keyPrefix`.)
+  if ((client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix) {
     throw new TypeError(
       `[${SOURCE}] a client with keyPrefix is not supported; use the namespace option`,
     );
   }
-  return node ? nodeRedisClient(client) : ioredisClient(client, false);
+  const given = client as RedisStoreClient;
+  return isNodeRedis(given) ? nodeRedisClient(given) : ioredisClient(given, false);
 }

@@ -1,17 +1,10 @@
 /**
- * How one session is stored: a single Redis string, so `get` is a plain GET and a write is one
- * SET with its expiry. The one place that knows the header, for TypeScript and (through
- * {@link luaHeader}) for the Lua scripts.
- *
- * ```text
- * <expiresAt>:<version>:<userId>\n<encoded data>
- * 00001700000000000:0000000000000003:alice\n{"cart":[]}
- * ```
- *
- * `expiresAt` and `version` have fixed widths (zero-padded, a leading `-` for a negative
- * `expiresAt`), so the scripts find every field at a fixed place and overwrite one in place
- * (SETRANGE) without copying the data. `userId` is empty when the session has none and never
- * holds a newline (control characters are refused), so the first newline ends the header.
+ * How one session is stored: one Redis string, `<expiresAt>:<version>:<userId>\n<data>`, e.g.
+ * `00001700000000000:0000000000000003:alice\n{"cart":[]}`: `get` is a plain GET, a write one
+ * SET. The one place that knows the header, for TypeScript and (through {@link luaHeader}) the
+ * scripts. `expiresAt` and `version` have fixed widths, so the scripts find every field at a
+ * fixed place and rewrite one in place (SETRANGE) without copying the data. `userId` never holds
+ * a newline (control characters are refused), so the first newline ends the header.
  */
 import type { StoredRecord } from '@sessions/core/kit';
 import { luaString } from './layout.js';
@@ -24,10 +17,17 @@ const FIELD = ':';
 const END = '\n';
 const VERSION_AT = EXPIRES_AT_WIDTH + FIELD.length;
 const USER_AT = VERSION_AT + VERSION_WIDTH + FIELD.length;
-/** Bytes a script reads first: every header whose userId is short. */
+/** A script reads this much header first: enough for a short userId. */
 const FIRST_PROBE_BYTES = 64;
-/** The widest header, with a 256-character userId in UTF-8 (768 bytes at worst). */
+/** The widest header: a 256-character userId in UTF-8 (768 bytes at worst). */
 const HEADER_PROBE_BYTES = USER_AT + 768 + END.length;
+
+/**
+ * How long Redis keeps a record after the application's clock says it expired: native expiry
+ * only collects garbage, and must never remove a record the application still counts as live
+ * (a slow request, an app clock slightly behind Redis's).
+ */
+export const NATIVE_GRACE_MS = 500;
 
 /** `expiresAt` (or the application clock's `now`) as stored: fixed width, zero-padded. */
 export function formatExpiresAt(expiresAt: number): string {
@@ -37,9 +37,7 @@ export function formatExpiresAt(expiresAt: number): string {
 }
 
 /** A version as stored: fixed width, zero-padded. */
-export function formatVersion(version: number): string {
-  return String(version).padStart(VERSION_WIDTH, '0');
-}
+export const formatVersion = (version: number) => String(version).padStart(VERSION_WIDTH, '0');
 
 /** The stored text: what `set` sends, and what tests write raw. */
 export function formatEnvelope(
@@ -56,8 +54,8 @@ export function formatEnvelope(
 const MALFORMED: StoredRecord = { data: undefined, expiresAt: undefined, version: undefined };
 
 /**
- * A stored text as the kit takes records (it checks the fields, decides liveness and decodes).
- * Cut at the places the scripts use: what they would not take as a header, neither does this.
+ * A stored text as the kit takes records (it checks the fields, liveness, and decodes), cut at
+ * the places the scripts use: what they would not take as a header, neither does this.
  */
 export function parseEnvelope(text: string): StoredRecord {
   const end = text.indexOf(END, USER_AT);
@@ -70,15 +68,7 @@ export function parseEnvelope(text: string): StoredRecord {
   };
 }
 
-/**
- * How long Redis keeps a record after the application's clock says it expired. The header's
- * `expiresAt` decides what is live; the native expiry only collects garbage, and must never
- * remove a record the application still counts as live (a request that took a while, an app
- * clock slightly behind Redis's).
- */
-export const NATIVE_GRACE_MS = 500;
-
-/** The native lifetime of a record: what the application's clock says is left of it, plus the grace. */
+/** The native lifetime of a record: what the application's clock says is left, plus the grace. */
 export function nativeTtl(expiresAt: number, now: number): number {
   return Math.max(1, Math.ceil(expiresAt - now)) + NATIVE_GRACE_MS;
 }
@@ -86,11 +76,12 @@ export function nativeTtl(expiresAt: number, now: number): number {
 /** A place in the text as Lua's `sub` and `byte` count it (from 1, the last one included). */
 const lua = (at: number) => at + 1;
 const headerEnd = (text: string) => `find(${text}, ${luaString(END)}, ${lua(USER_AT)}, true)`;
+const isField = (text: string, at: number) => `byte(${text}, ${lua(at)}) == ${FIELD.charCodeAt(0)}`;
 /** Sets e (a number), v (the version's digits), owner ('' if none); all nil if not a header. */
 const parse = (text: string) => `
 local e, v, owner = tonumber(sub(${text}, 1, ${EXPIRES_AT_WIDTH}))
 if e then
-  local nl = byte(${text}, ${lua(EXPIRES_AT_WIDTH)}) == ${FIELD.charCodeAt(0)} and byte(${text}, ${lua(USER_AT - 1)}) == ${FIELD.charCodeAt(0)} and ${headerEnd(text)}
+  local nl = ${isField(text, EXPIRES_AT_WIDTH)} and ${isField(text, USER_AT - 1)} and ${headerEnd(text)}
   if nl then
     v, owner = sub(${text}, ${lua(VERSION_AT)}, ${lua(USER_AT - 2)}), sub(${text}, ${lua(USER_AT)}, nl - 1)
   else
@@ -98,9 +89,9 @@ if e then
   end
 end`;
 
-/** The header as Lua statements and expressions, for the scripts (variables named by the caller). */
+/** The header as Lua, for the scripts; the caller names the variables. */
 export const luaHeader = {
-  /** Parse the stored text in `text` into `e`, `v` and `owner`; cut at fixed places, no pattern. */
+  /** Parse the stored text in `text` into `e`, `v` and `owner`. */
   parse,
   /** Read the header of the record at `key` (GETRANGE: the payload is never copied), then parse. */
   read: (key: string) => `

@@ -15,6 +15,7 @@ export type {
   NodeRedisClient,
   NodeRedisCluster,
   NodeRedisClusterNode,
+  NodeRedisConnection,
 } from './node-redis-client.js';
 export type { RedisStoreClient, RedisStoreOptions } from './options.js';
 export { boundedClusterOptions, boundedRedisOptions } from './options.js';

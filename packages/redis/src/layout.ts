@@ -1,33 +1,23 @@
 /**
  * Where a namespace's records live in Redis: the one place that spells a key, for TypeScript
- * and (through {@link luaKeys}) for the Lua scripts.
- *
- * ```text
- * {<namespace>:<bucket>:<salt>}:s:<key>      STRING  see envelope.ts
- * {<namespace>:<bucket>:<salt>}:u:<userId>   ZSET    member <key>, score <expiresAt>
- * ```
- *
- * A session and its user's index entry share their bucket's hash tag, so one script updates
- * both atomically, on Redis Cluster too, while a namespace spreads over `buckets` slots. The
- * salt puts each bucket in its own equal range of slots, so the buckets load a cluster's
- * masters evenly (left to the hash alone, a third of namespaces had 8 to 10 of 16 buckets on
- * one of three masters).
+ * and (through {@link luaKeys}) for the scripts. A session (`<tag>:s:<key>`, a string, see
+ * envelope.ts) and its entry in its user's index (`<tag>:u:<userId>`, a sorted set scored by
+ * `expiresAt`) share their bucket's hash tag `{<namespace>:<bucket>:<salt>}`, so one script
+ * updates both atomically, on a cluster too. The salt puts each bucket in its own equal range of
+ * slots, so buckets load a cluster's masters evenly (by the hash alone, a third of namespaces had
+ * 8 to 10 of 16 buckets on one of three masters).
  */
+import { integerOption } from '@sessions/core/kit';
+import { SOURCE } from './options.js';
 
-/** Between a bucket's tag and a session's key. */
 const SESSION_MARK = ':s:';
-/** Between a bucket's tag and a userId: that user's index in the bucket. */
 const USER_MARK = ':u:';
-/** A tag's braces. Namespaces never hold a brace, so the first `}` of a key ends its tag. */
-const OPEN = '{';
+/** Namespaces never hold a brace, so the first `}` of a key ends its tag. */
 const CLOSE = '}';
 
 /** Redis Cluster's number of hash slots. */
 export const CLUSTER_SLOTS = 16384;
-/**
- * Buckets are placed in at most this many equal ranges of slots: an even spread over clusters
- * of up to 64 masters, and a salt found in about 64 tries per bucket, whatever `buckets` is.
- */
+/** At most this many slot ranges: an even spread over up to 64 masters, ~64 tries per salt. */
 const SLOT_RANGES = 64;
 /** Default number of buckets: enough to spread a namespace over a cluster, few for listByUser. */
 export const DEFAULT_BUCKETS = 16;
@@ -35,25 +25,18 @@ export const DEFAULT_BUCKETS = 16;
 export const MAX_BUCKETS = 1024;
 
 /** CRC16-XMODEM (polynomial 0x1021), the checksum Redis Cluster takes a key's slot from. */
-const CRC16_TABLE = (() => {
-  const table = new Uint16Array(256);
-  for (let byte = 0; byte < 256; byte++) {
-    let crc = byte << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
-    table[byte] = crc & 0xffff;
-  }
-  return table;
-})();
+const CRC16_TABLE = new Uint16Array(256).map((_, byte) => {
+  let crc = byte << 8;
+  for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
+  return crc;
+});
 
-/**
- * The hash slot of a hash tag's content (what is between the braces), computed as Redis
- * Cluster does: CRC16 mod 16384. For ASCII text, which every tag of this store is.
- */
+/** The slot Redis Cluster gives a hash tag's content (ASCII, as every tag here). */
 export function hashSlot(content: string): number {
   let crc = 0;
   for (let i = 0; i < content.length; i++) {
-    crc =
-      ((crc << 8) & 0xffff) ^ (CRC16_TABLE[((crc >> 8) ^ content.charCodeAt(i)) & 0xff] as number);
+    const byte = ((crc >> 8) ^ content.charCodeAt(i)) & 0xff;
+    crc = ((crc << 8) ^ (CRC16_TABLE[byte] as number)) & 0xffff;
   }
   return crc % CLUSTER_SLOTS;
 }
@@ -62,13 +45,10 @@ export function hashSlot(content: string): number {
 function bucketTag(namespace: string, bucket: number, buckets: number): string {
   const ranges = Math.min(buckets, SLOT_RANGES);
   const range = bucket % ranges;
-  // A range holds at least 1/64 of the slots, so a salt is found in about 64 tries; the bound
-  // only guards against a checksum that never lands there (it does not happen: tested).
+  // A range holds at least 1/64 of the slots, so about 64 tries; the bound is a guard (tested).
   for (let salt = 0; salt < 1_000_000; salt++) {
     const content = `${namespace}:${bucket}:${salt}`;
-    if (Math.floor((hashSlot(content) * ranges) / CLUSTER_SLOTS) === range) {
-      return `${OPEN}${content}${CLOSE}`;
-    }
+    if (Math.floor((hashSlot(content) * ranges) / CLUSTER_SLOTS) === range) return `{${content}}`;
   }
   throw new Error(`no hash tag of bucket ${bucket} falls in slot range ${range} of ${ranges}`);
 }
@@ -76,10 +56,7 @@ function bucketTag(namespace: string, bucket: number, buckets: number): string {
 /** FNV-1a (32 bit) over the key's UTF-16 code units: stable, fast, well spread. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
 
@@ -100,21 +77,23 @@ export class KeyLayout {
   readonly scanPattern: string;
   readonly #ownKey: RegExp;
 
+  /** @throws `TypeError` when `buckets` is not an integer from 1 to {@link MAX_BUCKETS}. */
   constructor(
     /** The store's namespace, the first part of every hash tag. */
     readonly namespace: string,
     /** How many buckets (hash tags) the namespace's keys are spread over. */
-    readonly buckets: number,
+    readonly buckets: number = DEFAULT_BUCKETS,
   ) {
-    this.tags = Array.from({ length: buckets }, (_, bucket) =>
-      bucketTag(namespace, bucket, buckets),
-    );
+    integerOption(buckets, DEFAULT_BUCKETS, 'buckets', {
+      source: SOURCE,
+      min: 1,
+      max: MAX_BUCKETS,
+    });
+    this.tags = Array.from({ length: buckets }, (_, b) => bucketTag(namespace, b, buckets));
     // Namespaces hold only [A-Za-z0-9_.:-]: no glob or regex metacharacter but `.`.
-    this.scanPattern = `${OPEN}${namespace}:*`;
+    this.scanPattern = `{${namespace}:*`;
     const marks = `${SESSION_MARK}|${USER_MARK}`;
-    this.#ownKey = new RegExp(
-      `^\\${OPEN}${namespace.replaceAll('.', '\\.')}:\\d+:\\d+\\${CLOSE}(?:${marks})`,
-    );
+    this.#ownKey = new RegExp(`^\\{${namespace.replaceAll('.', '\\.')}:\\d+:\\d+\\}(?:${marks})`);
   }
 
   /** The bucket of a session key. */
@@ -139,12 +118,11 @@ export class KeyLayout {
 
   /**
    * The hash tag of a Redis key if it belongs to this namespace, else undefined. Another
-   * namespace may match {@link scanPattern} (`shop` vs `shop:eu`); this is the exact test.
+   * namespace may match {@link scanPattern} (`shop` vs `shop:eu`); this is the exact test. Any
+   * bucket and salt count: a store configured with other buckets wrote to this namespace too.
    */
   owns(redisKey: string): string | undefined {
-    if (!this.#ownKey.test(redisKey)) return undefined;
-    // Any bucket and salt count: a store configured with other buckets wrote to this namespace too.
-    return redisKey.slice(0, redisKey.indexOf(CLOSE) + 1);
+    return this.#ownKey.test(redisKey) ? redisKey.slice(0, redisKey.indexOf(CLOSE) + 1) : undefined;
   }
 
   /** The session key a Redis key of tag `tag` holds, or undefined for a user's index. */

@@ -1,16 +1,12 @@
 /**
- * The Redis session store: Redis's primitives ({@link RedisDriver}) on the store kit of
- * `@sessions/core/kit`, which owns validation, the codec, visibility, the deadline and the
- * error mapping. Redis expires records natively, so there is no prune.
+ * The Redis session store: Redis's primitives (redis-driver.ts) on the store kit. Redis expires
+ * records natively, so there is no prune.
  */
 import type { SessionData } from '@sessions/core';
 import { DriverStore } from '@sessions/core/kit';
 import type { KeyLayout } from './layout.js';
 import { type RedisStoreClient, type RedisStoreOptions, SOURCE } from './options.js';
-import { RedisDriver } from './redis-driver.js';
-
-/** Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default). */
-const REDIS_VALUE_LIMIT = 512 * 1024 * 1024;
+import { type RedisDriver, redisDriver } from './redis-driver.js';
 
 /**
  * A `SessionStore` on Redis (standalone or Cluster) through ioredis or node-redis.
@@ -45,10 +41,9 @@ export class RedisStore<D = SessionData> extends DriverStore<D, RedisDriver> {
   constructor(options: RedisStoreOptions<D>) {
     super(options, {
       source: SOURCE,
-      payloadLimit: REDIS_VALUE_LIMIT,
-      // Runs once the shared options are valid: `buckets` next, then the client is opened.
-      driver: ({ namespace, operationTimeout }) =>
-        new RedisDriver(options ?? {}, namespace, operationTimeout),
+      // Redis's own limit on one value (`proto-max-bulk-len`, 512 MiB by default).
+      payloadLimit: 512 * 1024 * 1024,
+      driver: (o) => redisDriver(options ?? {}, o.namespace, o.operationTimeout),
     });
     this.layout = this.driver.layout;
   }

@@ -98,4 +98,6 @@ for (const flavor of CLIENT_FLAVORS)
     // A master answers a burst about as fast as the client issues it (only 90 to 200 of the
     // 2,000 writes were still in flight at the kill): frozen first, the whole burst is.
     burstFreezesFirst: true,
+    // No latency scenarios: a cluster client follows the nodes' announced addresses, past a proxy.
+    proxied: false,
   });

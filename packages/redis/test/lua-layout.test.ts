@@ -5,10 +5,9 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { formatEnvelope, luaHeader, parseEnvelope } from '../src/envelope.js';
 import { KeyLayout, luaKeys } from '../src/layout.js';
+import { LOCALS } from '../src/scripts.js';
 
 const url = inject('redisUrl');
-// What every script starts with (see scripts.ts).
-const LOCALS = 'local sub, byte, find, call = string.sub, string.byte, string.find, redis.call';
 
 describe.skipIf(!url)('Lua and TypeScript agree (redis-server)', () => {
   const raw = new Redis(url as string);

@@ -108,6 +108,10 @@ export const redisClusterNodeSpec: ServerSpec = {
       `${dir}/nodes.conf`,
       '--cluster-node-timeout',
       '3000',
+      // A replica's first sync starts at once, not after the default 5 s wait for more
+      // replicas to share the transfer: tests that promote a replica wait for it to be in sync.
+      '--repl-diskless-sync-delay',
+      '0',
     ],
   }),
   url: (port) => `redis://127.0.0.1:${port}`,
@@ -138,7 +142,7 @@ export function startRedis(port?: number): Promise<RunningServer> {
 
 /** A cluster started by {@link startRedisCluster}. */
 export interface RunningRedisCluster {
-  /** The master nodes, each killable and restartable on its own. */
+  /** Every node (the masters, then any replicas), each killable and restartable on its own. */
   readonly nodes: RunningServer[];
   /** `host:port` of every node: what `new Cluster(...)` and `REDIS_CLUSTER_NODES` take. */
   readonly addresses: string[];
@@ -197,8 +201,11 @@ export async function waitForClusterOk(addresses: string[], timeoutMs = 30_000):
 }
 
 /**
- * Start a 3-master Redis Cluster (no replicas) on free loopback ports and wait until every
- * node says `cluster_state:ok`.
+ * Start a Redis Cluster of `masters` masters (3 by default), each with `replicasPerMaster`
+ * replicas (none by default), on free loopback ports, and wait until every node says
+ * `cluster_state:ok`. `nodes` lists the masters first, then the replicas, as `redis-cli
+ * --cluster create` paired them when it was asked (it assigns roles itself: read them back
+ * with `CLUSTER NODES` before relying on who replicates whom).
  *
  * @example
  * ```ts
@@ -207,14 +214,17 @@ export async function waitForClusterOk(addresses: string[], timeoutMs = 30_000):
  * await cluster.stop();
  * ```
  */
-export async function startRedisCluster(masters = 3): Promise<RunningRedisCluster> {
+export async function startRedisCluster(
+  masters = 3,
+  replicasPerMaster = 0,
+): Promise<RunningRedisCluster> {
   const nodes: RunningServer[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
   };
   try {
     const taken = new Set<number>();
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < masters * (1 + replicasPerMaster); i++) {
       const port = await freeClusterPort(taken);
       taken.add(port);
       nodes.push(await startServer(redisClusterNodeSpec, port));
@@ -222,7 +232,14 @@ export async function startRedisCluster(masters = 3): Promise<RunningRedisCluste
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
     await run(
       'redis-cli',
-      ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+      [
+        '--cluster',
+        'create',
+        ...addresses,
+        '--cluster-replicas',
+        String(replicasPerMaster),
+        '--cluster-yes',
+      ],
       { timeout: 30_000 },
     );
     await waitForClusterOk(addresses);
