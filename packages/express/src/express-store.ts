@@ -2,11 +2,20 @@
  * A drop-in `express-session` store over any `@sessions` store: express-session's Store API
  * on top of the adapter kit, which does the rest.
  */
+import type { MissReason } from '@sessions/core';
 import { type NodeCallback, SessionBridge, settle } from '@sessions/core/adapter';
+import type { Request } from 'express';
 import session, { type SessionData } from 'express-session';
+import { hasCookie } from './miss-reason.js';
 import type { ExpressStoreOptions } from './options.js';
 
 const SOURCE = '@sessions/express';
+
+/** express-session's cookie name when `session({ name })` is not given. */
+const DEFAULT_COOKIE_NAME = 'connect.sid';
+
+/** express-session's `store.generate`: a new session (ID, Session, Cookie) on `req`. */
+type Generate = (req: Request) => void;
 
 /**
  * An `express-session` `Store` backed by any `@sessions` store.
@@ -47,11 +56,86 @@ export class ExpressSessionStore extends session.Store {
   /** The wrapped `@sessions` store. */
   readonly store: ExpressStoreOptions['store'];
   readonly #bridge: SessionBridge<SessionData>;
+  readonly #cookieName: string;
+  /** express-session's own `generate`, which `session()` assigns to its store. */
+  #generate: Generate | undefined;
+  /**
+   * The reason of the miss whose callback is running: express-session calls `generate(req)`
+   * synchronously inside `get`'s callback, so this is how the reason reaches `req`.
+   */
+  #running: { sid: string; reason: MissReason } | undefined;
 
   constructor(options: ExpressStoreOptions) {
     super();
     this.#bridge = new SessionBridge(options, SOURCE);
     this.store = this.#bridge.store;
+    this.#cookieName = this.#bridge.cookieName ?? DEFAULT_COOKIE_NAME;
+  }
+
+  /**
+   * express-session's `generate`, which it calls when a request has no session: wrapped so
+   * that `req.sessionMiss` says why. (express-session assigns its own to the store: the setter
+   * keeps it.)
+   */
+  get generate(): Generate {
+    return (req) => {
+      const presented = req.sessionID;
+      const running = this.#running;
+      this.#frameworkGenerate()(req);
+      if (presented === undefined) {
+        // No ID: no cookie, or one express-session refused (a bad signature, unsigned).
+        const reason = hasCookie(req.headers.cookie, this.#cookieName) ? 'malformed' : 'no-cookie';
+        req.sessionMiss = this.#bridge.reportMiss(reason);
+      } else {
+        req.sessionMiss = running?.sid === presented ? running.reason : 'not-found';
+      }
+    };
+  }
+
+  set generate(generate: Generate) {
+    this.#generate = generate;
+  }
+
+  /**
+   * End every session of `userId` ("log out everywhere"), but the one `options.except` names
+   * (a session ID, e.g. `req.sessionID` for "log out everywhere else"); resolves to how many
+   * ended. Atomic against a login or regenerate of that user racing it: the session such a
+   * request creates is not kept (its save fails with `CONFLICT`). Their IDs read `revoked`.
+   *
+   * @example
+   * ```ts
+   * app.post('/logout-everywhere', async (req, res) => {
+   *   const ended = await sessionStore.destroyAllForUser(req.session.userId, { except: req.sessionID });
+   *   res.json({ ended });
+   * });
+   * ```
+   */
+  destroyAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
+    return this.#bridge.destroyAllForUser(userId, options);
+  }
+
+  /**
+   * A new session ID for `req` (login, privilege change): the old session is deleted (its ID
+   * reads `rotated` for a minute), and when it had an owner, the new session is checked against
+   * "log out everywhere" when it is saved. express-session calls this for
+   * `req.session.regenerate()`.
+   */
+  override regenerate(req: Request, callback: (err?: unknown) => void): void {
+    const previous = req.session as (session.Session & SessionData) | undefined;
+    const previousId = req.sessionID;
+    this.#frameworkGenerate()(req);
+    if (previous === undefined || previousId === undefined) {
+      queueMicrotask(() => callback());
+      return;
+    }
+    settle(this.#bridge.regenerate(previousId, previous, req.session), (err) => callback(err));
+  }
+
+  #frameworkGenerate(): Generate {
+    if (this.#generate === undefined) {
+      throw new TypeError(`[${SOURCE}] this store is not in use by express-session's session()`);
+    }
+    return this.#generate;
   }
 
   /** The store key for a session ID: its SHA-256 (or the ID itself with `hashIds: false`). */
@@ -69,7 +153,20 @@ export class ExpressSessionStore extends session.Store {
     sid: string,
     callback?: NodeCallback<SessionData | null>,
   ): Promise<SessionData | null> | undefined {
-    return settle(this.#bridge.load(sid) as Promise<SessionData | null>, callback);
+    const found = this.#bridge.loadOrMiss(sid);
+    if (!callback)
+      return found.then((f) => (typeof f === 'string' ? null : (f as unknown as SessionData)));
+    settle(found, (err, value) => {
+      if (err !== null) return callback(err);
+      if (typeof value !== 'string') return callback(null, value as unknown as SessionData);
+      this.#running = { sid, reason: value };
+      try {
+        callback(null, null);
+      } finally {
+        this.#running = undefined;
+      }
+    });
+    return undefined;
   }
 
   /** Save: compare-and-set if this process loaded `sess` under `sid`, else an upsert. */

@@ -2,6 +2,7 @@
 import { testStoreKinds } from '@sessions/test-stores';
 import { describe } from 'vitest';
 import { dropInScenarios } from './drop-in.js';
+import { missReasonScenarios } from './miss-reasons.js';
 import { saveBeforeResponseScenarios } from './save-before-response.js';
 import { expressScenarios } from './scenarios.js';
 
@@ -10,5 +11,6 @@ for (const kind of testStoreKinds()) {
     expressScenarios((options) => kind.create(options));
     dropInScenarios(() => kind.create());
     saveBeforeResponseScenarios(() => kind.create());
+    missReasonScenarios(() => kind.create());
   });
 }

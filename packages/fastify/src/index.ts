@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { FastifySessionStore } from './fastify-store.js';
+export { missReason, sessionMissReasons } from './miss-reasons.js';
 export type { FastifyStoreOptions } from './options.js';

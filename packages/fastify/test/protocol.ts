@@ -1,5 +1,6 @@
 // @fastify/session's store protocol, driven directly the way the plugin and apps drive it.
 import { type SessionStore, UnavailableError } from '@sessions/core';
+import { isBookkeepingKey } from '@sessions/core/adapter';
 
 /** The adapter's methods as promises: @fastify/session only ever passes callbacks. */
 export function call<T>(run: (done: (err?: unknown, value?: T) => void) => void): Promise<T> {
@@ -14,23 +15,31 @@ export function session(fields: Record<string, unknown>, expires = Date.now() + 
   return { cookie: { toJSON: () => cookie }, ...fields };
 }
 
-/** The store, counting its writes. */
+/**
+ * The store, counting its session writes (`set`), and apart from them the writes of the
+ * session manager's bookkeeping records (miss-reason tombstones, revocation marks).
+ */
 export function countingWrites(store: SessionStore): {
   store: SessionStore;
   writes: () => number;
+  bookkeepingWrites: () => number;
 } {
   let writes = 0;
+  let bookkeeping = 0;
   const counted = new Proxy(store, {
     get(target, name) {
       const value = Reflect.get(target, name, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (name === 'set') writes++;
+        if (name === 'set') {
+          if (isBookkeepingKey(String(args[0]))) bookkeeping++;
+          else writes++;
+        }
         return value.apply(target, args);
       };
     },
   });
-  return { store: counted, writes: () => writes };
+  return { store: counted, writes: () => writes, bookkeepingWrites: () => bookkeeping };
 }
 
 /** A store method @fastify/session reaches through the adapter. */

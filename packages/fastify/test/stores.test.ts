@@ -2,6 +2,7 @@
 import { testStoreKinds } from '@sessions/test-stores';
 import { describe } from 'vitest';
 import { dropInScenarios } from './drop-in.js';
+import { missReasonScenarios } from './miss-reasons.js';
 import { fastifyScenarios } from './scenarios.js';
 import { sessionApiScenarios } from './session-api.js';
 import { storeApiScenarios } from './store-api.js';
@@ -16,5 +17,6 @@ for (const kind of testStoreKinds()) {
     describe('tampered records', () => tamperedScenarios(() => kind.create()));
     describe('drop-in (issue 17)', () => dropInScenarios(() => kind.create()));
     describe('apps', () => fastifyScenarios((options) => kind.create(options)));
+    describe('miss reasons and log out everywhere', () => missReasonScenarios(() => kind.create()));
   });
 }

@@ -24,15 +24,20 @@
  *
  * @packageDocumentation
  */
+
+export type { MissEvent, MissReason, RevokedEvent, SessionListener } from '../manager/index.js';
 export type { NodeCallback } from './callbacks.js';
 export { settle } from './callbacks.js';
 export type { CookieJson } from './cookie.js';
 export { cookieFault, cookieJson, instantOf, withExpiry } from './cookie.js';
 export type { LoadedVersion } from './loaded-versions.js';
 export { LoadedVersions } from './loaded-versions.js';
-export type { AdapterOptions, ResolvedAdapterOptions } from './options.js';
+export type { AdapterListeners, AdapterOptions, ResolvedAdapterOptions } from './options.js';
 export { DEFAULT_SESSION_TTL, resolveAdapterOptions } from './options.js';
 export type { OwnerOption } from './owner.js';
 export { ownerLookup } from './owner.js';
+export { BORN_AT_FIELD } from './restore.js';
 export type { ListedSession } from './session-bridge.js';
 export { SessionBridge } from './session-bridge.js';
+export type { AdapterEventType } from './session-ends.js';
+export { isBookkeepingKey } from './session-ends.js';

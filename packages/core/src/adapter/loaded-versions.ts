@@ -15,6 +15,12 @@ export interface LoadedVersion {
   readonly key: string;
   /** The record's version then. */
   readonly version: number;
+  /**
+   * When the session's owned lineage began (epoch ms), as the record says; `undefined` for a
+   * session stored without an owner. Compared with a "log out everywhere" mark when the
+   * session is regenerated (see session-ends.ts).
+   */
+  readonly bornAt: number | undefined;
 }
 
 /** A {@link LoadedVersion} as kept here: a save moves its version in place. */
@@ -22,6 +28,7 @@ interface Origin {
   id: string;
   key: string;
   version: number;
+  bornAt: number | undefined;
 }
 
 /**
@@ -46,12 +53,13 @@ export class LoadedVersions {
 
   /**
    * `session` now stands for version `version` of session `id`, stored under `key` (after a
-   * read or a write). An object already known under `id` has its version moved in place.
+   * read or a write), a lineage begun at `bornAt`. An object already known under `id` has its
+   * version moved in place.
    */
-  remember(session: object, id: string, key: string, version: number): void {
+  remember(session: object, id: string, key: string, version: number, bornAt?: number): void {
     const origin = this.#byObject.get(session);
     if (origin !== undefined && origin.id === id) origin.version = version;
-    else this.#byObject.set(session, { id, key, version });
+    else this.#byObject.set(session, { id, key, version, bornAt });
   }
 
   /**

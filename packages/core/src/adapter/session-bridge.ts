@@ -3,16 +3,20 @@
  * framework: session IDs to keys, sessions to records and back, compare-and-set against the
  * loaded version, misses.
  */
-import { CorruptError, isSessionError } from '../errors.js';
+import { isSessionError } from '../errors.js';
+import type { SessionListener } from '../manager/events.js';
+import type { MissReason } from '../manager/miss-reasons.js';
 import { hashSessionToken } from '../manager/tokens.js';
 import type { SessionData, SessionRecord, SessionStore } from '../types.js';
-import { cookieFault, cookieJson, instantOf, withExpiry } from './cookie.js';
+import { cookieJson, instantOf } from './cookie.js';
 import { LoadedVersions } from './loaded-versions.js';
 import {
   type AdapterOptions,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
 } from './options.js';
+import { BORN_AT_FIELD, restoreSession } from './restore.js';
+import { type AdapterEventType, isBookkeepingKey, SessionEnds } from './session-ends.js';
 
 /** A session as `list` returns it: with its ID where the store holds IDs, not hashes. */
 export interface ListedSession {
@@ -57,12 +61,19 @@ export class SessionBridge<S extends object = SessionData> {
   readonly loaded = new LoadedVersions();
   readonly #options: ResolvedAdapterOptions<S>;
   readonly #source: string;
+  readonly #ends: SessionEnds;
 
   /** `source` names the adapter package in the errors it raises. */
   constructor(options: AdapterOptions<S>, source: string) {
     this.#options = resolveAdapterOptions(options);
     this.store = this.#options.store;
     this.#source = source;
+    this.#ends = new SessionEnds(this.#options as ResolvedAdapterOptions<unknown>, source);
+  }
+
+  /** The session cookie's name given in the options, if any (else the framework's default). */
+  get cookieName(): string | undefined {
+    return this.#options.cookieName;
   }
 
   /** The store key of a session ID: its SHA-256 hex digest, or the ID with `hashIds: false`. */
@@ -72,38 +83,151 @@ export class SessionBridge<S extends object = SessionData> {
 
   /** The session stored under `sessionId` as plain data, or `null` (missing, expired, invalid ID). */
   load(sessionId: string): Promise<SessionData | null> {
-    let key: string;
-    return this.#call(() => {
+    return this.loadOrMiss(sessionId).then((found) => (typeof found === 'string' ? null : found));
+  }
+
+  /**
+   * The session stored under `sessionId` as plain data, or why there is none (a string):
+   * `malformed` (an ID no store could hold), `not-found`, `rotated` or `revoked` (a tombstone
+   * says so), `expired-idle` (the store served a record past its expiry by the adapter's clock).
+   * A store failure rejects, as `load` does, after a `miss` event saying `store-unavailable`.
+   * A hit is one store `get`; a miss reads the ID's tombstone (one more), unless
+   * `missReasons: false`.
+   */
+  loadOrMiss(sessionId: string): Promise<SessionData | MissReason> {
+    let key: string | undefined;
+    let read: Promise<SessionRecord<SessionData> | undefined>;
+    try {
       key = this.keyOf(sessionId);
-      return this.store.get(key);
-    }, undefined).then((record) => {
-      if (!record) return null;
-      const session = this.#restore(record);
-      this.loaded.remember(session, sessionId, key, record.version ?? 0);
-      return session;
-    });
+      read = this.store.get(key);
+    } catch (err) {
+      read = Promise.reject(err);
+    }
+    return read.then(
+      (record) => {
+        const at = key as string;
+        if (!record) return this.#ends.notFound(at);
+        if (record.expiresAt <= this.#options.clock()) {
+          return this.#ends.miss('expired-idle', this.#ends.handleOf(at));
+        }
+        const { session, bornAt } = restoreSession(record, this.#source);
+        // An owned record without its birth (older, or tampered) counts as begun long ago, so a
+        // mark covers it; an anonymous one's owned lineage begins when it first gets an owner.
+        const born = bornAt ?? (record.userId === undefined ? undefined : 0);
+        this.loaded.remember(session, sessionId, at, record.version ?? 0, born);
+        return session;
+      },
+      (err: unknown) => {
+        if (isSessionError(err, 'INVALID_KEY')) return this.#ends.miss('malformed');
+        this.#ends.failedRead(err, key);
+        throw err;
+      },
+    );
   }
 
   /**
    * Write `session` under `sessionId`: compare-and-set if this process loaded it under that
-   * ID, else an upsert. Rejects with `ConflictError` when the loaded version is gone.
+   * ID, else an upsert. Rejects with `ConflictError` when the loaded version is gone, or when
+   * `session` is the successor of a regenerate that "log out everywhere" ended (see
+   * {@link regenerate}).
    */
   save(sessionId: string, session: S): Promise<void> {
     let written: Promise<{ version: number }>;
     let key: string;
+    let record: SessionRecord<SessionData>;
+    let bornAt: number | undefined;
     try {
-      const record = this.recordOf(session);
+      this.#ends.checkBeforeWrite(session);
+      record = this.recordOf(session);
       const origin = this.loaded.originOf(session, sessionId);
       key = origin ? origin.key : this.keyOf(sessionId);
+      bornAt = origin?.bornAt;
+      // Only an owned session can be a revocation mark's concern: only it carries its birth.
+      if (record.userId !== undefined) {
+        bornAt ??= this.#options.clock();
+        record.data[BORN_AT_FIELD] = bornAt;
+      }
       written = origin
         ? this.store.set(key, record, { ifVersion: origin.version })
         : this.store.set(key, record);
     } catch (err) {
       return Promise.reject(err);
     }
-    return written.then(({ version }) => {
-      this.loaded.remember(session, sessionId, key, version);
+    return written.then(async ({ version }) => {
+      this.loaded.remember(session, sessionId, key, version, bornAt);
+      await this.#ends.checkAfterWrite(session, key, record.userId !== undefined, record.expiresAt);
     });
+  }
+
+  /**
+   * Delete the session loaded as `predecessor` under `predecessorId`, for a regenerate whose
+   * new session is `successor` (see {@link succeeded}); resolves to whether a live session was
+   * removed.
+   */
+  async regenerate(predecessorId: string, predecessor: S, successor: object): Promise<boolean> {
+    const origin = this.loaded.originOf(predecessor, predecessorId);
+    const removed = await this.remove(origin ? origin.key : this.keyOf(predecessorId), true);
+    await this.succeeded(predecessorId, predecessor, successor, removed);
+    return removed;
+  }
+
+  /**
+   * `successor` replaces `predecessor` (loaded under `predecessorId`), which a regenerate just
+   * deleted (`removed`: whether it was still live). The old ID reads `rotated` for
+   * `rotationGrace`. When the old session had an owner, `successor`'s saves are checked against
+   * the owner's "log out everywhere" mark, so a regenerate racing "log out everywhere" never
+   * carries a session past it: the save fails with a `ConflictError` and nothing is kept (also
+   * when the old session was already gone). Nothing happens for a `predecessor` this process
+   * did not load.
+   */
+  async succeeded(
+    predecessorId: string,
+    predecessor: object,
+    successor: object,
+    removed: boolean,
+  ): Promise<void> {
+    const origin = this.loaded.originOf(predecessor, predecessorId);
+    if (origin === undefined) return;
+    const owner = this.#options.ownerOf(predecessor as S);
+    await this.#ends.rotated(origin, owner, successor, removed);
+  }
+
+  /**
+   * Delete the session under `sessionId` (or, with `isKey`, under that store key); resolves to
+   * whether a live one was removed. An ID no store could hold is no error.
+   */
+  remove(sessionId: string, isKey = false): Promise<boolean> {
+    return this.#call(() => this.store.delete(isKey ? sessionId : this.keyOf(sessionId)), false);
+  }
+
+  /**
+   * "Log out everywhere (else)": end every session of `userId` but the one under
+   * `options.except` (a session ID); resolves to how many ended. Atomic against a concurrent
+   * regenerate or login of that user: it first writes the user's revocation mark (the session
+   * manager's, one `get` and one `set`), which the successor of a regenerate reads once it is
+   * stored. The ended sessions' IDs read `revoked` (`missReasons`).
+   */
+  destroyAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
+    const { except } = options;
+    return this.#ends.destroyAllForUser(
+      userId,
+      except === undefined ? undefined : this.keyOf(except),
+    );
+  }
+
+  /** Listen to `miss` or `revoked`; returns the function that stops listening. No listener, no cost. */
+  on<K extends AdapterEventType>(type: K, listener: SessionListener<K>): () => void {
+    return this.#ends.on(type, listener);
+  }
+
+  /** Stop a listener added with {@link on}. */
+  off<K extends AdapterEventType>(type: K, listener: SessionListener<K>): void {
+    this.#ends.off(type, listener);
+  }
+
+  /** Report a miss the framework found before any store call (`no-cookie`, `malformed`). */
+  reportMiss(reason: MissReason): MissReason {
+    return this.#ends.miss(reason);
   }
 
   /**
@@ -121,7 +245,7 @@ export class SessionBridge<S extends object = SessionData> {
 
   /** Delete the session; a missing one (or an ID no store could hold) is no error. */
   destroy(sessionId: string): Promise<void> {
-    return this.#call(() => this.store.delete(this.keyOf(sessionId)), false).then(nothing);
+    return this.remove(sessionId).then(nothing);
   }
 
   /**
@@ -132,7 +256,7 @@ export class SessionBridge<S extends object = SessionData> {
     const entries = await this.#listStore();
     return entries.map(({ key, record }) => ({
       id: this.#options.hashIds ? undefined : key,
-      session: this.#restore(record),
+      session: restoreSession(record, this.#source).session,
     }));
   }
 
@@ -171,33 +295,12 @@ export class SessionBridge<S extends object = SessionData> {
     return at ?? this.#options.clock() + this.#options.defaultTtl;
   }
 
-  /**
-   * The stored data as the framework gets it back, checked so nothing in it can throw there.
-   * The decoded data is the caller's (a store's `get` never shares its objects), so it is
-   * fixed up in place rather than copied.
-   */
-  #restore(record: SessionRecord<SessionData>): SessionData {
-    const { data } = record;
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new CorruptError(this.#source, 'the stored session is not an object');
-    }
-    // A plain object, as every codec decodes one; anything else is copied into one.
-    const session = Object.getPrototypeOf(data) === Object.prototype ? data : plainCopy(data);
-    // An own `__proto__` field (a codec that keeps one) is never handed to the framework.
-    if (Object.hasOwn(session, '__proto__')) Reflect.deleteProperty(session, '__proto__');
-    if (session.cookie !== undefined) {
-      const fault = cookieFault(session.cookie);
-      if (fault) throw new CorruptError(this.#source, `the stored session's ${fault}`);
-      session.cookie = withExpiry(session.cookie as SessionData, record.expiresAt);
-    }
-    return session;
-  }
-
   async #listStore() {
     if (!this.store.list) {
       throw new TypeError(`[${this.#source}] the wrapped store does not implement list()`);
     }
-    return this.store.list();
+    // The manager's tombstones and revocation marks share the namespace: they are no sessions.
+    return (await this.store.list()).filter(({ key }) => !isBookkeepingKey(key));
   }
 
   /**
@@ -216,15 +319,6 @@ export class SessionBridge<S extends object = SessionData> {
       throw err;
     });
   }
-}
-
-/** A plain-object copy of `data`'s own string fields. */
-function plainCopy(data: object): SessionData {
-  const copy: SessionData = {};
-  for (const field of Object.keys(data)) {
-    if (field !== '__proto__') copy[field] = (data as SessionData)[field];
-  }
-  return copy;
 }
 
 function nothing(): void {}

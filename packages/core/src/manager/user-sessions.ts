@@ -121,8 +121,9 @@ export async function destroyUserSessions<D>(
  * A `revoked` tombstone for each session "log out everywhere" is about to end, each living as
  * long as its session would have. Best effort by design: a session the user index does not show
  * yet (a lagging index, a login this very moment) gets none, and its token reads `not-found`.
+ * The adapter kit's "log out everywhere" leaves them the same way.
  */
-async function leaveTombstones(
+export async function leaveTombstones(
   ctx: ManagerContext,
   userId: string,
   exceptKey: string | undefined,

@@ -50,7 +50,11 @@ describe('LoadedVersions', () => {
     loaded.remember(built, 'sid-1', 'key-1', 4);
     expect(loaded.versionFor(built, 'sid-1')).toBe(4);
     expect(loaded.versionFor(plain, 'sid-1')).toBe(3);
-    expect(loaded.originOf(built, 'sid-1')).toEqual({ id: 'sid-1', key: 'key-1', version: 4 });
+    expect(loaded.originOf(built, 'sid-1')).toEqual({
+      id: 'sid-1',
+      key: 'key-1',
+      version: 4,
+    });
     expect(loaded.originOf(built, 'sid-2')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // SessionBridge over the reference store: keys, records, compare-and-set, misses, listing.
 import { afterEach, describe, expect, test } from 'vitest';
-import { SessionBridge } from '../../src/adapter/index.js';
+import { BORN_AT_FIELD, SessionBridge } from '../../src/adapter/index.js';
 import {
   hashSessionToken,
   isSessionError,
@@ -52,11 +52,20 @@ describe('keys and records', () => {
     await bridge.save('sid-1', sessionAt(expires, { userId: 'ada', cart: ['tea'] }));
     const record = await store.get(bridge.keyOf('sid-1'));
     expect(record).toMatchObject({ expiresAt: expires, userId: 'ada' });
+    const cookie = {
+      originalMaxAge: 30 * MINUTE,
+      expires: new Date(expires).toISOString(),
+      path: '/',
+    };
+    // An owned session's record keeps when its lineage began, for "log out everywhere"...
     expect(record?.data).toEqual({
       cart: ['tea'],
       userId: 'ada',
-      cookie: { originalMaxAge: 30 * MINUTE, expires: new Date(expires).toISOString(), path: '/' },
+      cookie,
+      [BORN_AT_FIELD]: expect.any(Number),
     });
+    // ...which no framework ever sees.
+    expect(await bridge.load('sid-1')).toEqual({ cart: ['tea'], userId: 'ada', cookie });
   });
 
   test('no cookie expiry: defaultTtl from the clock', async () => {
