@@ -89,10 +89,16 @@ export function storeClassProblems(facts: SourceFacts, kitModules = [KIT_MODULE]
 
 /** The driver's file: a class implementing `StoreDriver` from the kit. */
 export function driverProblems(facts: SourceFacts, kitModules = [KIT_MODULE]): string[] {
-  const driver = facts.classes.find((c) => c.implements.some((i) => i.name === 'StoreDriver'));
+  // A class implementing StoreDriver, or (unstorage's `defineDriver` shape) the type a driver
+  // factory returns: an interface extending it.
+  const driver =
+    facts.classes.find((c) => c.implements.some((i) => i.name === 'StoreDriver')) ??
+    facts.interfaces
+      .map((i) => ({ name: i.name, implements: i.extends }))
+      .find((i) => i.implements.some((h) => h.name === 'StoreDriver'));
   if (driver === undefined) {
     return [
-      `must hold the backend's primitives: a class that implements StoreDriver from ${KIT_MODULE}`,
+      `must hold the backend's primitives: a class that implements StoreDriver from ${KIT_MODULE}, or the interface (extending it) that a driver factory returns`,
     ];
   }
   const base = driver.implements.find((i) => i.name === 'StoreDriver') as HeritageFact;
@@ -192,7 +198,7 @@ export const KIT_RULES: readonly Rule[] = [
   {
     id: 'kit/driver',
     summary:
-      "src/<name>-driver.ts holds the backend's primitives: a class implementing StoreDriver",
+      "src/<name>-driver.ts holds the backend's primitives: a class implementing StoreDriver, or a factory's interface extending it",
     appliesTo: ['store'],
     check: fileRule(
       (pkg) => `src/${pkg.folder}-driver.ts`,
