@@ -2,20 +2,22 @@
  * The store's collection: from the caller's client or Db (never closed by the store), or from a
  * client the store creates from a URL and closes; and reopening a topology left closed.
  */
-import {
-  type Collection,
-  type Db,
-  MongoClient,
-  type MongoClientOptions,
-  MongoTopologyClosedError,
-} from 'mongodb';
+import { type Collection, type Db, MongoClient, MongoTopologyClosedError } from 'mongodb';
 import type { SessionDocument } from './document.js';
-import { DEFAULT_COLLECTION, type MongoDBStoreOptions, SOURCE } from './options.js';
+import {
+  DEFAULT_COLLECTION,
+  type MongoDBStoreOptions,
+  ownedClientOptions,
+  SOURCE,
+} from './options.js';
 
-/** The collection, its Db, and the client the store created (and closes), if it did. */
+/** The collection, its client, and whether the store created (and must close) that client. */
 export interface StoreConnection {
   db: Db;
   collection: Collection<SessionDocument>;
+  /** The client behind the collection, whoever created it. */
+  client: MongoClient;
+  /** The client the store created from `url`; undefined for a caller's client or Db. */
   owned: MongoClient | undefined;
 }
 
@@ -23,14 +25,21 @@ export interface StoreConnection {
  * Resolve `client` / `db` / `url` (exactly one is set). What the driver refuses is a `TypeError`
  * naming the package, like every other malformed option; nothing is connected yet.
  */
-export function connect(options: MongoDBStoreOptions<unknown>, timeoutMs: number): StoreConnection {
+export function connect(
+  options: MongoDBStoreOptions<unknown>,
+  operationTimeout: number,
+): StoreConnection {
   try {
-    let db = options.db;
+    const name = options.collection ?? DEFAULT_COLLECTION;
+    let db: Db;
     let owned: MongoClient | undefined;
-    if (!db && options.client) db = options.client.db(options.dbName);
-    if (!db) {
+    if (options.db) {
+      db = options.db;
+    } else if (options.client) {
+      db = options.client.db(options.dbName);
+    } else {
       owned = new MongoClient(options.url as string, {
-        ...ownedClientOptions(timeoutMs),
+        ...ownedClientOptions(operationTimeout),
         ...options.clientOptions,
       });
       // Operations report their own failures; an 'error' event has no caller to go to, and an
@@ -38,29 +47,13 @@ export function connect(options: MongoDBStoreOptions<unknown>, timeoutMs: number
       owned.on('error', () => {});
       db = owned.db(options.dbName);
     }
-    const name = options.collection ?? DEFAULT_COLLECTION;
-    return { db, collection: db.collection<SessionDocument>(name), owned };
+    return { db, collection: db.collection<SessionDocument>(name), client: db.client, owned };
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new TypeError(`[${SOURCE}] cannot use these connection options: ${detail}`, {
       cause: err,
     });
   }
-}
-
-/**
- * A client created from a URL: a driver wait ends with the driver's own error (a refused
- * connection...) within the deadline; a silent socket closes at the deadline even on drivers
- * before 6.13, which ignore the abort signal; heartbeats notice a restarted server fast.
- */
-function ownedClientOptions(timeoutMs: number): MongoClientOptions {
-  return {
-    serverSelectionTimeoutMS: Math.max(20, Math.floor(timeoutMs * 0.4)),
-    connectTimeoutMS: Math.max(20, Math.floor(timeoutMs * 0.5)),
-    socketTimeoutMS: timeoutMs,
-    heartbeatFrequencyMS: 500,
-    minHeartbeatFrequencyMS: 100,
-  };
 }
 
 /**

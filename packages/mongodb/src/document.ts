@@ -1,5 +1,5 @@
 /** The document layout: one document per session (the README's "Layout in the backend"). */
-import type { StoredRecord } from '@sessions/core/kit';
+import type { RecordWrite, StoredRecord } from '@sessions/core/kit';
 
 /**
  * One stored session. `_id` is `<namespace>/<key>`: `/` is in neither alphabet, so the id is
@@ -26,6 +26,26 @@ export const ID_SEPARATOR = '/';
 /** The `_id` of `key` in `namespace`. */
 export function documentId(namespace: string, key: string): string {
   return `${namespace}${ID_SEPARATOR}${key}`;
+}
+
+/**
+ * The fields a write sets, as an update: `$set` for what the record has, `$unset` for a
+ * `userId` it no longer has (a re-set without owner must leave the old owner's list).
+ */
+export function writeUpdate(
+  namespace: string,
+  write: RecordWrite,
+  version?: number,
+): { $set: Partial<SessionDocument>; $unset?: { userId: '' } } {
+  const fields: Partial<SessionDocument> = {
+    namespace,
+    data: write.data,
+    expiresAt: new Date(write.expiresAt),
+  };
+  if (version !== undefined) fields.version = version;
+  if (write.userId === undefined) return { $set: fields, $unset: { userId: '' } };
+  fields.userId = write.userId;
+  return { $set: fields };
 }
 
 /** A document as the kit reads it; an `expiresAt` that is not a Date is `CORRUPT` there. */

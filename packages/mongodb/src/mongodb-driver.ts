@@ -1,7 +1,7 @@
 /**
- * MongoDB's primitives for the store kit: one document per session, compare-and-set by filtered
- * writes. Every command carries the operation's `signal`, so a timed-out call stops waiting
- * instead of finishing in the background.
+ * MongoDB's primitives for the store kit: one document per session, compare-and-set by
+ * filtered writes. Every command carries the operation's `signal`, so a timed-out call stops
+ * waiting instead of finishing in the background. The kit does the rest.
  */
 import type {
   Conflict,
@@ -15,13 +15,14 @@ import type {
 import {
   type Collection,
   type CommandOperationOptions,
+  type Db,
   type Filter,
   type MongoClient,
   MongoInvalidArgumentError,
 } from 'mongodb';
 import { connect, TopologyReopener } from './connection.js';
 import { documentId, type SessionDocument, toStored } from './document.js';
-import { FerretDbWrites } from './ferretdb.js';
+import { needsWriteQueue, queueWrite } from './ferretdb.js';
 import { createIndexes } from './indexes.js';
 import type { ExpiryMode, MongoDBStoreOptions } from './options.js';
 import { removeRecord, type WriteTarget, writeRecord } from './writes.js';
@@ -29,25 +30,33 @@ import { removeRecord, type WriteTarget, writeRecord } from './writes.js';
 /** A collection's namespace as a driver. Internal to `MongoDBStore`. */
 export class MongoDBDriver implements StoreDriver {
   readonly collection: Collection<SessionDocument>;
+  readonly #db: Db;
   readonly #owned: MongoClient | undefined;
   readonly #topology: TopologyReopener;
-  readonly #ferretDb: FerretDbWrites;
-  /** The length of `<namespace>/`, the prefix of every `_id`. */
-  readonly #prefix: number;
+  readonly #namespace: string;
+  readonly #mode: ExpiryMode;
+  /** `<database>.<collection>`: writes to one document of it share the FerretDB queue. */
+  readonly #scope: string;
+  /** Whether writes go through the FerretDB queue; undefined until the server was asked. */
+  #serialize: boolean | undefined;
+  #detecting: Promise<boolean> | undefined;
 
   constructor(
     options: MongoDBStoreOptions<unknown>,
-    private readonly namespace: string,
-    private readonly mode: ExpiryMode,
+    namespace: string,
+    mode: ExpiryMode,
     operationTimeout: number,
   ) {
-    const { db, collection, owned } = connect(options, operationTimeout);
+    const { db, collection, client, owned } = connect(options, operationTimeout);
+    this.#db = db;
     this.collection = collection;
     this.#owned = owned;
-    this.#topology = new TopologyReopener(db.client);
-    const scope = `${collection.dbName}.${collection.collectionName}`;
-    this.#ferretDb = new FerretDbWrites(options.serializeWrites, db, scope, operationTimeout);
-    this.#prefix = documentId(namespace, '').length;
+    this.#topology = new TopologyReopener(client);
+    this.#namespace = namespace;
+    this.#mode = mode;
+    this.#scope = `${collection.dbName}.${collection.collectionName}`;
+    const serialize = options.serializeWrites ?? 'auto';
+    this.#serialize = serialize === 'auto' ? undefined : serialize;
   }
 
   get(key: string, op: Operation): Promise<StoredRecord | undefined> {
@@ -62,11 +71,11 @@ export class MongoDBDriver implements StoreDriver {
   }
 
   touch(key: string, expiresAt: number, op: Operation): Promise<boolean> {
-    return this.#write(key, op, async ({ id, options }) => {
+    return this.#write(key, op, async ({ collection, id, options }) => {
       // No upsert: a missing or expired session is never created or resurrected.
       const live = { _id: id, expiresAt: { $gt: new Date(op.now) } };
       const update = { $set: { expiresAt: new Date(expiresAt) } };
-      return (await this.collection.updateOne(live, update, options)).matchedCount === 1;
+      return (await collection.updateOne(live, update, options)).matchedCount === 1;
     });
   }
 
@@ -90,21 +99,19 @@ export class MongoDBDriver implements StoreDriver {
   }
 
   async clear(op: Operation): Promise<void> {
-    await this.#io(() =>
-      this.collection.deleteMany({ namespace: this.namespace }, cancellable(op)),
-    );
+    await this.#deleteMany({ namespace: this.#namespace }, op);
   }
 
   prune(op: Operation): Promise<number> {
     const expired = { expiresAt: { $lte: new Date(op.now) } };
-    return this.#deleteMatching({ namespace: this.namespace, ...expired }, op, expired);
+    return this.#deleteMatching({ namespace: this.#namespace, ...expired }, op, expired);
   }
 
   /** Ask the server what it is (when `serializeWrites: 'auto'`) and create the indexes. */
   prepare(op: Operation): Promise<void> {
     return this.#io(async () => {
-      await this.#ferretDb.on(op);
-      await createIndexes(this.collection, this.mode, op.signal);
+      await this.#detect(op);
+      await createIndexes(this.collection, this.#mode, op.signal);
     });
   }
 
@@ -118,12 +125,12 @@ export class MongoDBDriver implements StoreDriver {
   }
 
   #id(key: string): string {
-    return documentId(this.namespace, key);
+    return documentId(this.#namespace, key);
   }
 
   /** The live documents of the namespace (on the user index or the expiry index). */
   #liveIn(op: Operation): Filter<SessionDocument> {
-    return { namespace: this.namespace, expiresAt: { $gt: new Date(op.now) } };
+    return { namespace: this.#namespace, expiresAt: { $gt: new Date(op.now) } };
   }
 
   /** Driver work, after reopening a topology the driver left closed. */
@@ -132,8 +139,9 @@ export class MongoDBDriver implements StoreDriver {
   }
 
   #find(filter: Filter<SessionDocument>, op: Operation): Promise<StoredEntry[]> {
+    const prefix = this.#id('').length;
     return this.#io(() => this.collection.find(filter, { signal: op.signal }).toArray()).then(
-      (docs) => docs.map((doc) => ({ key: doc._id.slice(this.#prefix), ...toStored(doc) })),
+      (docs) => docs.map((doc) => ({ key: doc._id.slice(prefix), ...toStored(doc) })),
     );
   }
 
@@ -147,24 +155,45 @@ export class MongoDBDriver implements StoreDriver {
     op: Operation,
     still: Filter<SessionDocument>,
   ): Promise<number> {
-    const options = cancellable(op);
-    if (!(await this.#io(async () => this.#ferretDb.on(op)))) {
-      return (await this.#io(() => this.collection.deleteMany(filter, options))).deletedCount;
+    if (!(this.#serialize ?? (await this.#io(() => this.#detect(op))))) {
+      return this.#deleteMany(filter, op);
     }
+    const prefix = this.#id('').length;
     const matched = await this.#io(() =>
       this.collection.find(filter, { projection: { _id: 1 }, signal: op.signal }).toArray(),
     );
     const deleted = await Promise.all(
       matched.map(({ _id }) =>
-        this.#write(_id.slice(this.#prefix), op, async ({ id }) => {
-          return (await this.collection.deleteOne({ _id: id, ...still }, options)).deletedCount;
+        this.#write(_id.slice(prefix), op, async ({ collection, id, options }) => {
+          return (await collection.deleteOne({ _id: id, ...still }, options)).deletedCount;
         }),
       ),
     );
     return deleted.reduce((sum, n) => sum + n, 0);
   }
 
-  /** One write to the document of `key` (on FerretDB, queued; see `FerretDbWrites.write`). */
+  async #deleteMany(filter: Filter<SessionDocument>, op: Operation): Promise<number> {
+    const result = await this.#io(() => this.collection.deleteMany(filter, cancellable(op)));
+    return result.deletedCount;
+  }
+
+  /** Whether writes are queued: the option, else the server's answer (asked once, shared). */
+  #detect(op: Operation): Promise<boolean> {
+    if (this.#serialize !== undefined) return Promise.resolve(this.#serialize);
+    this.#detecting ??= needsWriteQueue(this.#db, op).then(
+      (serialize) => (this.#serialize = serialize),
+      (err: unknown) => {
+        this.#detecting = undefined;
+        throw err;
+      },
+    );
+    return this.#detecting;
+  }
+
+  /**
+   * One write to the document of `key`: on FerretDB behind this process's earlier writes to it
+   * (`set`: the write of a `set`, for the queue's compare-and-set shortcut), else directly.
+   */
   #write<T>(
     key: string,
     op: Operation,
@@ -172,9 +201,19 @@ export class MongoDBDriver implements StoreDriver {
     set?: RecordWrite,
   ): Promise<T> {
     const id = this.#id(key);
-    const { collection, namespace } = this;
-    const target = { collection, namespace, id, now: op.now, options: cancellable(op) };
-    return this.#io(() => this.#ferretDb.write(id, op, () => work(target), set));
+    const { collection } = this;
+    const target = {
+      collection,
+      id,
+      namespace: this.#namespace,
+      now: op.now,
+      options: cancellable(op),
+    };
+    return this.#io(async () =>
+      (this.#serialize ?? (await this.#detect(op)))
+        ? queueWrite(`${this.#scope}\0${id}`, op, () => work(target), set)
+        : work(target),
+    );
   }
 }
 

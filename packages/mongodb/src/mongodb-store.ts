@@ -1,4 +1,8 @@
-/** The MongoDB session store: MongoDB's primitives ({@link MongoDBDriver}) on the store kit. */
+/**
+ * The MongoDB session store: MongoDB's primitives ({@link MongoDBDriver}) on the store kit of
+ * `@sessions/core/kit`, which owns validation, the codec, visibility, the deadline, the error
+ * mapping and the background prune.
+ */
 import type { SessionData } from '@sessions/core';
 import { PruningDriverStore } from '@sessions/core/kit';
 import { MongoDBDriver } from './mongodb-driver.js';
@@ -40,15 +44,19 @@ export class MongoDBStore<D = SessionData> extends PruningDriverStore<D, MongoDB
    * option.
    */
   constructor(options: MongoDBStoreOptions<D>) {
-    const mongo = options as MongoDBStoreOptions<unknown>;
-    assertMongoOptions(mongo);
+    assertMongoOptions(options as MongoDBStoreOptions<unknown>);
     const expiryMode = options.expiryMode ?? 'ttl-index';
     super(options, {
       source: SOURCE,
       payloadLimit: BACKEND_PAYLOAD_LIMIT,
       // Runs once the shared options are valid: the client is created (not connected) here.
-      driver: ({ namespace, operationTimeout: ms }) =>
-        new MongoDBDriver(mongo, namespace, expiryMode, ms),
+      driver: ({ namespace, operationTimeout }) =>
+        new MongoDBDriver(
+          options as MongoDBStoreOptions<unknown>,
+          namespace,
+          expiryMode,
+          operationTimeout,
+        ),
       autoPrepare: options.autoIndex ?? true,
       // With the TTL index the server removes expired documents; `prune()` stays available.
       backgroundPrune: expiryMode !== 'ttl-index',

@@ -58,6 +58,21 @@ export const DEFAULT_COLLECTION = 'sessions';
  */
 export const BACKEND_PAYLOAD_LIMIT = 16 * 1024 * 1024 - 16 * 1024;
 
+/**
+ * Options of a client created from a URL: a driver wait ends with the driver's own error (a
+ * refused connection...) within the deadline; a silent socket closes at the deadline even on
+ * drivers before 6.13, which ignore the abort signal; heartbeats notice a restarted server fast.
+ */
+export function ownedClientOptions(operationTimeout: number): MongoClientOptions {
+  return {
+    serverSelectionTimeoutMS: Math.max(20, Math.floor(operationTimeout * 0.4)),
+    connectTimeoutMS: Math.max(20, Math.floor(operationTimeout * 0.5)),
+    socketTimeoutMS: operationTimeout,
+    heartbeatFrequencyMS: 500,
+    minHeartbeatFrequencyMS: 100,
+  };
+}
+
 const EXPIRY_MODES: readonly ExpiryMode[] = ['ttl-index', 'prune', 'both'];
 
 /** Throw a `TypeError` naming the option when a MongoDB-specific option is malformed. */
@@ -68,7 +83,11 @@ export function assertMongoOptions(options: MongoDBStoreOptions<unknown> | undef
     throw new TypeError(`[${SOURCE}] give exactly one of client, db or url (got ${given})`);
   }
   const collection = o.collection ?? DEFAULT_COLLECTION;
-  if (typeof collection !== 'string' || !/^(?!system\.)[^$\0]{1,120}$/.test(collection)) {
+  if (
+    typeof collection !== 'string' ||
+    !/^[^$\0]{1,120}$/.test(collection) ||
+    collection.startsWith('system.')
+  ) {
     throw new TypeError(
       `[${SOURCE}] collection must be 1-120 characters without "$" and not start with "system."`,
     );

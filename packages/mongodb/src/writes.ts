@@ -1,15 +1,22 @@
 /** The writes, case by case: each a filtered write whose filter states its precondition. */
 import { CONFLICT, type Conflict, type RecordWrite } from '@sessions/core/kit';
 import type { Collection, CommandOperationOptions } from 'mongodb';
-import type { SessionDocument } from './document.js';
+import { type SessionDocument, writeUpdate } from './document.js';
 
-/** Where a write goes (`now`: the application clock's), and the options that cancel it. */
+/** Where a write goes, and how it is cancelled. */
 export interface WriteTarget {
   collection: Collection<SessionDocument>;
-  namespace: string;
   id: string;
+  namespace: string;
+  /** The application clock's now, in epoch ms. */
   now: number;
+  /** Driver options for every command: the operation's `signal`. */
   options: CommandOperationOptions;
+}
+
+/** MongoDB's duplicate-key error: the `_id` is taken. */
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 /** Write `write` under the rules of `set` (its expiry is in the future): the new version. */
@@ -35,10 +42,13 @@ async function upsert(target: WriteTarget, write: RecordWrite): Promise<number> 
   if (!before) return 1;
   const bumped = (typeof before.version === 'number' ? before.version : 0) + 1;
   if (before.expiresAt instanceof Date && now < before.expiresAt.getTime()) return bumped;
-  const reset = { $set: { version: 1 } };
+  const reset = await collection.updateOne(
+    { _id: id, version: bumped },
+    { $set: { version: 1 } },
+    options,
+  );
   // Unmatched: another writer already moved past our write; its version stands, ours was bumped.
-  const { matchedCount } = await collection.updateOne({ _id: id, version: bumped }, reset, options);
-  return matchedCount === 1 ? 1 : bumped;
+  return reset.matchedCount === 1 ? 1 : bumped;
 }
 
 /**
@@ -47,14 +57,14 @@ async function upsert(target: WriteTarget, write: RecordWrite): Promise<number> 
  */
 async function createIfAbsent(target: WriteTarget, write: RecordWrite): Promise<1 | Conflict> {
   const { collection, id, namespace, now, options } = target;
-  const expired = { _id: id, expiresAt: { $lte: new Date(now) } };
   try {
-    await collection.updateOne(expired, writeUpdate(namespace, write, 1), {
-      ...options,
-      upsert: true,
-    });
+    await collection.updateOne(
+      { _id: id, expiresAt: { $lte: new Date(now) } },
+      writeUpdate(namespace, write, 1),
+      { ...options, upsert: true },
+    );
   } catch (err) {
-    if ((err as { code?: unknown } | null)?.code === 11000) return CONFLICT; // duplicate key
+    if (isDuplicateKey(err)) return CONFLICT;
     throw err;
   }
   return 1;
@@ -67,9 +77,8 @@ async function replaceVersion(
   version: number,
 ): Promise<number | Conflict> {
   const { collection, id, namespace, now, options } = target;
-  const live = { _id: id, version, expiresAt: { $gt: new Date(now) } };
   const result = await collection.updateOne(
-    live,
+    { _id: id, version, expiresAt: { $gt: new Date(now) } },
     writeUpdate(namespace, write, version + 1),
     options,
   );
@@ -96,21 +105,11 @@ export async function removeRecord(
     return removed || ifVersion === undefined ? removed : CONFLICT;
   }
   // "Must not exist" and nothing to store: a live record is the conflict; an expired one goes.
-  const live = { _id: id, expiresAt: { $gt: now } };
-  if (await collection.findOne(live, { ...options, projection: { _id: 1 } })) return CONFLICT;
+  const live = await collection.findOne(
+    { _id: id, expiresAt: { $gt: now } },
+    { ...options, projection: { _id: 1 } },
+  );
+  if (live) return CONFLICT;
   await collection.deleteOne({ _id: id, expiresAt: { $lte: now } }, options);
   return false;
-}
-
-/**
- * The fields a write sets, as an update: `$set` for what the record has, `$unset` for a
- * `userId` it no longer has (a re-set without owner must leave the old owner's list).
- */
-function writeUpdate(namespace: string, write: RecordWrite, version?: number) {
-  const { data, userId } = write;
-  const $set: Partial<SessionDocument> = { namespace, data, expiresAt: new Date(write.expiresAt) };
-  if (version !== undefined) $set.version = version;
-  if (userId === undefined) return { $set, $unset: { userId: '' as const } };
-  $set.userId = userId;
-  return { $set };
 }

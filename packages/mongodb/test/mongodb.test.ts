@@ -5,7 +5,7 @@ import { FakeClock, randomKey, randomToken } from '@sessions/conformance';
 import { isSessionError, type SessionError } from '@sessions/core';
 import { type CommandStartedEvent, type Db, type MongoClient, MongoServerError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { queuedDocuments } from '../src/ferretdb.js';
+import { processWriteQueue } from '../src/ferretdb.js';
 import { MongoDBStore, type SessionDocument } from '../src/index.js';
 import { mongoUrl, serverInfo, TEST_DB, testClient } from './support.js';
 
@@ -231,7 +231,7 @@ describe.skipIf(!mongoUrl)('mongodb specifics', () => {
     }
     expect((await b.get(key))?.version).toBe(2);
     // Nothing stays queued once the writes have settled.
-    expect(queuedDocuments()).toBe(0);
+    expect(processWriteQueue.size).toBe(0);
     await Promise.all([a.close(), b.close()]);
     await other.close();
   });

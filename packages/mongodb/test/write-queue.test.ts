@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { randomToken } from '@sessions/conformance';
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isFerretDb, queuedDocuments } from '../src/ferretdb.js';
+import { isFerretDb, processWriteQueue } from '../src/ferretdb.js';
 import { MongoDBStore, type MongoDBStoreOptions } from '../src/index.js';
 import { mongoUrl, serverInfo, TEST_DB, testClient } from './support.js';
 
@@ -64,12 +64,12 @@ describe.skipIf(!mongoUrl)('the write queue on the test server', () => {
       done = true;
     });
     while (!done) {
-      if (queuedDocuments() > 0) queued = true;
+      if (processWriteQueue.size > 0) queued = true;
       await nextTurn();
     }
     await writes;
     client.off('commandStarted', count);
-    expect(queuedDocuments()).toBe(0);
+    expect(processWriteQueue.size).toBe(0);
     return { queued, asked };
   }
 
