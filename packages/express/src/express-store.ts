@@ -92,6 +92,7 @@ export class ExpressSessionStore extends session.Store {
     };
   }
 
+  /** Where `session()` puts express-session's own `generate`; the getter wraps it. */
   set generate(generate: Generate) {
     this.#generate = generate;
   }

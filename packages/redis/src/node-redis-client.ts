@@ -41,7 +41,13 @@ export interface NodeRedisCluster {
   /** The masters of the slot map node-redis knows (empty before `connect()`). */
   readonly masters: readonly NodeRedisClusterNode[];
   /** Who serves each of the 16384 slots, by slot number (once `connect()` discovered them). */
-  readonly slots: ReadonlyArray<{ readonly master: NodeRedisClusterNode } | undefined>;
+  readonly slots: ReadonlyArray<
+    | {
+        /** The master serving the slot. */
+        readonly master: NodeRedisClusterNode;
+      }
+    | undefined
+  >;
   /** Send one raw command line to the master of `firstKey`'s slot (any node when undefined). */
   sendCommand(firstKey: string | undefined, isReadonly: boolean, args: string[]): Promise<unknown>;
   /** The client of one node, connected on demand. */
