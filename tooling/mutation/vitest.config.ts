@@ -15,7 +15,10 @@ export default defineConfig({
       { find: /^@sessions\/core\/kit$/, replacement: at('packages/core/src/kit/index.ts') },
       { find: /^@sessions\/core\/adapter$/, replacement: at('packages/core/src/adapter/index.ts') },
       { find: /^@sessions\/core$/, replacement: at('packages/core/src/index.ts') },
-      { find: /^@sessions\/conformance\/vitest$/, replacement: at('packages/conformance/src/vitest.ts') },
+      {
+        find: /^@sessions\/conformance\/vitest$/,
+        replacement: at('packages/conformance/src/vitest.ts'),
+      },
       { find: /^@sessions\/conformance$/, replacement: at('packages/conformance/src/index.ts') },
     ],
   },
@@ -24,6 +27,7 @@ export default defineConfig({
       'tooling/mutation/test/**/*.test.ts',
       'packages/core/test/kit/**/*.test.ts',
       'packages/core/test/memory-store.test.ts',
+      'packages/core/test/memory/**/*.test.ts',
     ],
     // Loads the *built* package in a child process, which no mutant reaches.
     testNamePattern: /^(?!.*the timer is unref'd)/,

@@ -41,6 +41,7 @@ export class Deadlines {
   /** Calls still waiting for their result or their deadline (walks the queue: for tests). */
   get pending(): number {
     let count = 0;
+    // Stryker disable next-line OptionalChaining: from the head on, every slot holds a call (only slots behind it are cleared)
     for (let i = this.#head; i < this.#calls.length; i++) if (!this.#calls[i]?.settled) count++;
     return count;
   }
@@ -71,6 +72,7 @@ export class Deadlines {
           }
         },
         (err: unknown) => {
+          // Stryker disable next-line ConditionalExpression: the caller was rejected at the deadline, and a promise settles once
           if (call.expired) return;
           this.#settle(call, own);
           reject(toError(err));
@@ -92,6 +94,7 @@ export class Deadlines {
   #add(call: Call): void {
     const deadline = call.deadline;
     this.#calls.push(call);
+    // Stryker disable next-line ConditionalExpression: a second timer only sweeps again (cost only)
     if (this.#timer === undefined) this.#arm(deadline);
   }
 
@@ -103,11 +106,13 @@ export class Deadlines {
       return;
     }
     const calls = this.#calls;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,OptionalChaining: memory only: the next sweep drops finished calls too
     while (this.#head < calls.length && calls[this.#head]?.settled) calls[this.#head++] = undefined;
     this.#compact();
   }
 
   /** Keep the array from growing behind a slow call: reuse it when empty, shift it now and then. */
+  // Stryker disable all: memory only (the array is reused or shifted); the soak run watches memory
   #compact(): void {
     const calls = this.#calls;
     if (this.#head === calls.length) {
@@ -119,12 +124,14 @@ export class Deadlines {
     }
   }
 
+  // Stryker restore all
   /**
    * Wait for the deadline at `at`. The timer is unref'd: it only bounds calls that something
    * else (a socket, a reconnection timer) keeps the process alive for, so an idle store never
    * holds the process open. At least 1 ms: the timer may fire a fraction early, and re-arms.
    */
   #arm(at: number): void {
+    // Stryker disable next-line MethodExpression: cost only: a timer that fires early sweeps nothing and re-arms
     this.#timer = setTimeout(this.#sweep, Math.max(1, Math.ceil(at - performance.now())));
     this.#timer.unref();
   }
@@ -137,6 +144,7 @@ export class Deadlines {
     while (this.#head < calls.length) {
       const call = calls[this.#head] as Call;
       if (!call.settled) {
+        // Stryker disable next-line EqualityOperator: a deadline equal to the clock to the fraction of a millisecond expires now or on the next sweep
         if (call.deadline > now) break;
         call.expire(this.#expired(call));
       }

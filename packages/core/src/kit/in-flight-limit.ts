@@ -68,6 +68,7 @@ export class InFlightLimit {
       // A place can come free in the very tick the deadline passes, before the kit's timer
       // runs: never start work that is already late (under a burst, thousands of them would
       // each pay the client's CPU cost and delay every other timer).
+      // Stryker disable next-line EqualityOperator: exactly 0 ms left, to the fraction of a millisecond: late either way
       if (call.expired || call.remaining() <= 0) {
         this.release();
         throw deadlineExceeded(this.#source, call.name, call.ms);
@@ -93,6 +94,7 @@ export class InFlightLimit {
         () => {
           if (this.#waiting.delete(waiter)) refuse(call.signal.reason);
         },
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once; `once` only frees the listener sooner
         { once: true },
       );
     });
@@ -162,6 +164,7 @@ export class InFlightLimit {
 /** Nothing listens at the backend's address (Node's `ECONNREFUSED`, from any TCP client). */
 function isConnectionRefused(err: unknown): boolean {
   try {
+    // Stryker disable next-line OptionalChaining: null.code throws, and the catch below answers false as ?. does
     return (err as { code?: unknown } | null)?.code === 'ECONNREFUSED';
   } catch {
     return false; // a revoked Proxy thrown: not a refused connection

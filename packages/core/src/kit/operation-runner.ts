@@ -124,6 +124,7 @@ export class OperationRunner {
     const prepare = this.#driver.prepare;
     if (prepare === undefined) return Promise.resolve();
     const work = (op: Operation) =>
+      // Stryker disable next-line BlockStatement: run() has prepared first (or autoPrepare is off, which counts as prepared)
       prepare.call(this.#driver, op).then(() => {
         this.#prepared = true;
       });
@@ -166,6 +167,7 @@ export function identity<T>(value: T): T {
 }
 
 function concat<T>(total: T[], page: T[]): T[] {
+  // Stryker disable next-line ConditionalExpression: cost only: the first page is taken as it is instead of copied
   if (total.length === 0) return page;
   for (const item of page) total.push(item);
   return total;

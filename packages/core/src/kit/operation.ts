@@ -76,9 +76,11 @@ export class Call implements Operation {
   /** The deadline passed: reject the caller with `error` and abort the signal. */
   expire(error: UnavailableError): void {
     this.expired = true;
+    // Stryker disable next-line BooleanLiteral: redundant: an expired call leaves the queue by position (the sweep), and an own-timer call is not queued
     this.settled = true;
     this.#reason = error.cause;
     this.#controller?.abort(error.cause);
+    // Stryker disable next-line OptionalChaining: a call expires only once tracked (by the queue or its own timer), which sets reject
     this.reject?.(error);
   }
 }

@@ -29,7 +29,9 @@ export function encodeData<D>(opts: ResolvedStoreOptions<D>, data: D): string {
     throw new SerializeError(opts.source, `the ${opts.codec.name} codec did not return a string`);
   }
   // UTF-16 length bounds UTF-8 length from below; only measure exactly when it might matter.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: cost only: measuring the bytes always gives the same answer
   if (text.length * 3 > opts.maxPayloadBytes) {
+    // Stryker disable next-line StringLiteral: utf8 is Buffer.byteLength's default encoding
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > opts.maxPayloadBytes) {
       throw new TooLargeError(opts.source, bytes, opts.maxPayloadBytes);
@@ -50,8 +52,10 @@ export function toLiveRecord<D>(
 ): SessionRecord<D> | undefined {
   const { expiresAt, version, userId } = stored;
   if (
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger refuses every non-number too
     typeof expiresAt !== 'number' ||
     !Number.isSafeInteger(expiresAt) ||
+    // Stryker disable next-line ConditionalExpression: Number.isSafeInteger refuses every non-number too
     typeof version !== 'number' ||
     !Number.isSafeInteger(version) ||
     version < 1 ||

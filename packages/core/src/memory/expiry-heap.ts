@@ -61,6 +61,7 @@ export class ExpiryHeap {
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      // Stryker disable next-line EqualityOperator: ties may leave in any order (only expiresAt is promised); an equal swap is harmless
       if ((nodes[parent] as Node).expiresAt <= (nodes[i] as Node).expiresAt) return;
       [nodes[parent], nodes[i]] = [nodes[i] as Node, nodes[parent] as Node];
       i = parent;
@@ -76,11 +77,13 @@ export class ExpiryHeap {
       let smallest = i;
       if (
         left < nodes.length &&
+        // Stryker disable next-line EqualityOperator: ties may leave in any order (only expiresAt is promised); an equal swap is harmless
         (nodes[left] as Node).expiresAt < (nodes[smallest] as Node).expiresAt
       )
         smallest = left;
       if (
         right < nodes.length &&
+        // Stryker disable next-line EqualityOperator: ties may leave in any order (only expiresAt is promised); an equal swap is harmless
         (nodes[right] as Node).expiresAt < (nodes[smallest] as Node).expiresAt
       )
         smallest = right;

@@ -53,6 +53,7 @@ export class MemoryStore<D = SessionData> extends PruningDriverStore<D, MemoryDr
     super(options, {
       source: '@sessions/core',
       driver: ({ namespace }) =>
+        // Stryker disable next-line OptionalChaining: the kit has refused null options before building the driver
         new MemoryDriver(options?.backend ?? new MemoryBackend(), namespace, maxEntries),
     });
   }
