@@ -1,5 +1,6 @@
-// Four processes race compare-and-set writes on one version of one session, round after round:
-// in every round exactly one of them wins, and the stored version counts the winners.
+// Four processes race compare-and-set writes on one version of one session, round after round
+// (each round started for all of them at once): in every round exactly one of them wins, and
+// the stored version counts the winners.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
 import { PostgresStore } from '../src/index.js';
@@ -24,10 +25,15 @@ describe.skipIf(!url)('several processes on one server', () => {
         expiresAt: Date.now() + 3_600_000,
       });
       const racers = Array.from({ length: RACERS }, (_, i) =>
-        forkFixture('cas-racer.mjs', [url as string, namespace, 'raced', String(ROUNDS), `r${i}`]),
+        forkFixture('cas-racer.mjs', [url as string, namespace, 'raced', `r${i}`]),
       );
       await Promise.all(racers.map((r) => r.next('ready')));
-      for (const r of racers) r.child.send('go');
+      // Round by round: all racers start together, and the next round waits for all of them.
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const r of racers) r.child.send('go');
+        await Promise.all(racers.map((r) => r.next('attempted')));
+      }
+      for (const r of racers) r.child.send('end');
       const reports = (await Promise.all(racers.map((r) => r.next('done')))) as RacerReport[];
 
       expect(reports.flatMap((r) => r.errors)).toEqual([]);
