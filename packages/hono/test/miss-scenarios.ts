@@ -1,18 +1,13 @@
-// Miss reasons over HTTP, run against every store (stores.test.ts): each reason shows on the
-// context (`c.var.sessionMiss`, `missReason(c)`) and as a manager `miss` event, while the
-// response is byte for byte the same whatever the reason. And a hit stays one store `get`.
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   generateSessionToken,
   type MissReason,
   type SessionEvent,
   type SessionStore,
 } from '@sessions/core';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { missReason } from '../src/index.js';
 import { Browser, buildApp, COOKIE, countingCalls, failingReads, type TestApp } from './app.js';
-import type { MakeStore } from './scenarios.js';
+import { closedAfterEach, eventually, type MakeStore, newUser } from './scope.js';
 
 const MINUTE = 60_000;
 
@@ -25,30 +20,9 @@ async function visible(res: Response) {
   };
 }
 
-/** Call `fn` until it passes, for at most `ms` (a store's user index may lag behind). */
-async function eventually(fn: () => Promise<void>, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
-
 export function missScenarios(makeStore: MakeStore): void {
-  const opened: SessionStore[] = [];
-  const open = async () => {
-    const store = await makeStore();
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((s) => s.close()));
-  });
-  const user = () => `u-${randomUUID()}`;
+  const open = closedAfterEach(makeStore);
+  const user = newUser;
 
   /** An app over `store` that records each request's `c.var.sessionMiss` and the miss events. */
   function observed(

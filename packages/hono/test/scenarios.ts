@@ -1,5 +1,4 @@
-// The middleware's behaviour, run against every store (see memory.test.ts).
-import { randomUUID } from 'node:crypto';
+// The middleware's behaviour, run against every store (stores.test.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEFAULT_ABSOLUTE_TIMEOUT,
@@ -7,8 +6,9 @@ import {
   richCodec,
   type SessionStore,
 } from '@sessions/core';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { Browser, buildApp, countingWrites, delayed, failingWrites, storedCount } from './app.js';
+import { closedAfterEach, eventually, type MakeStore, newUser } from './scope.js';
 
 /** The createdAt of the session stored under `key` (inside the manager's envelope). */
 async function storedCreatedAt(store: SessionStore, key: string): Promise<number> {
@@ -18,36 +18,11 @@ async function storedCreatedAt(store: SessionStore, key: string): Promise<number
   return createdAt;
 }
 
-/** Call `fn` until it passes, for at most `ms` (a store's user index may lag behind). */
-async function eventually(fn: () => Promise<void>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
-
-/** Opens a fresh store for one test (a backend's test file passes its own). */
-export type MakeStore = (options?: { codec?: typeof richCodec }) => Promise<SessionStore>;
-
 export function honoScenarios(makeStore: MakeStore): void {
   /** Wait until `fn` passes, for up to a lagging user index's delay (DynamoDB's). */
-  const settled = (fn: () => Promise<void>) => eventually(fn, 3000);
-  const opened: SessionStore[] = [];
-  const open: MakeStore = async (options) => {
-    const store = await makeStore(options);
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    // Some tests close their store under the app on purpose; close() is safe to call twice.
-    await Promise.all(opened.splice(0).map((s) => s.close()));
-  });
-  const user = () => `u-${randomUUID()}`;
+  const settled = (fn: () => Promise<void>) => eventually(fn);
+  const open = closedAfterEach(makeStore);
+  const user = newUser;
 
   test('login regenerates: a new token with the same data, the old token dead', async () => {
     const store = await open();
@@ -262,83 +237,6 @@ export function honoScenarios(makeStore: MakeStore): void {
     expect(await res.json()).toEqual({ rotated: false });
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(writes()).toBe(0);
-  });
-
-  test('a request in flight with the cookie from before a login cannot wipe the login cookie', async () => {
-    const store = await open();
-    const { app, parked, release } = buildApp(store);
-    const browser = new Browser(app);
-    await browser.request('/count', 'POST'); // an anonymous session
-    const slow = browser.request('/slow-increment', 'POST'); // loaded it, still working
-    await parked;
-    const ada = user();
-    await browser.request(`/login/${ada}`, 'POST');
-    const loggedIn = browser.token;
-    release();
-    const res = await slow;
-    expect(res.status).toBe(409); // its change was to the session the login replaced
-    expect(res.headers.getSetCookie()).toEqual([]);
-    expect(browser.token).toBe(loggedIn);
-    expect(await browser.json('/me')).toEqual({ userId: ada, count: 1 });
-  });
-
-  test('a read in flight with the cookie from before a login cannot wipe the login cookie', async () => {
-    const store = await open();
-    const { app, parked, release } = buildApp(store);
-    const browser = new Browser(app);
-    await browser.request('/count', 'POST');
-    const slow = browser.request('/slow-me'); // reads only once the login is done
-    await parked;
-    const ada = user();
-    await browser.request(`/login/${ada}`, 'POST');
-    const loggedIn = browser.token;
-    release();
-    const res = await slow;
-    expect(await res.json()).toEqual({ userId: null });
-    expect(res.headers.getSetCookie()).toEqual([]);
-    expect(browser.token).toBe(loggedIn);
-    expect(await browser.json('/me')).toEqual({ userId: ada, count: 1 });
-  });
-
-  test('a write in flight with the cookie from before a login starts no session that could replace the login cookie', async () => {
-    const { store, writes } = countingWrites(await open());
-    const { app, parked, release } = buildApp(store);
-    const browser = new Browser(app);
-    await browser.request('/count', 'POST');
-    const stale = browser.token;
-    const slow = browser.request('/slow-count', 'POST'); // loads only once the login is done
-    await parked;
-    const ada = user();
-    await browser.request(`/login/${ada}`, 'POST');
-    const loggedIn = browser.token;
-    const before = writes();
-    release();
-    const res = await slow;
-    expect(res.status).toBe(409); // its write was for a session the login moved on from
-    expect(res.headers.getSetCookie()).toEqual([]);
-    expect(writes()).toBe(before); // no orphan session stored for no one
-    expect(browser.token).toBe(loggedIn);
-    expect(loggedIn).not.toBe(stale);
-    expect(await browser.json('/me')).toEqual({ userId: ada, count: 1 });
-  });
-
-  test('a read in flight with a rotated cookie still answers, and stores and sends nothing', async () => {
-    const { store, writes } = countingWrites(await open());
-    const { app, parked, release } = buildApp(store);
-    const browser = new Browser(app);
-    await browser.request('/count', 'POST');
-    const slow = browser.request('/slow-peek');
-    await parked;
-    await browser.request(`/login/${user()}`, 'POST');
-    const loggedIn = browser.token;
-    const before = writes();
-    release();
-    const res = await slow;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ count: 0 });
-    expect(res.headers.getSetCookie()).toEqual([]);
-    expect(writes()).toBe(before);
-    expect(browser.token).toBe(loggedIn);
   });
 
   test('"log out everywhere" racing a privilege change on another device leaves no session alive', async () => {

@@ -24,12 +24,8 @@ import {
   writeTombstone,
 } from '../manager/miss-reasons.js';
 import { DEFAULT_ABSOLUTE_TIMEOUT, resolveManagerOptions } from '../manager/options.js';
-import {
-  revocationMarkKey,
-  successorSurvives,
-  writeRevocationMark,
-} from '../manager/revocation-mark.js';
-import { leaveTombstones } from '../manager/user-sessions.js';
+import { revocationMarkKey, successorSurvives } from '../manager/revocation-mark.js';
+import { endUserSessions } from '../manager/user-sessions.js';
 import type { SessionStore } from '../types.js';
 import { assertValidUserId } from '../validate.js';
 import type { LoadedVersion } from './loaded-versions.js';
@@ -179,29 +175,14 @@ export class SessionEnds {
   }
 
   /**
-   * "Log out everywhere (else)": the owner's revocation mark first (so a regenerate racing this
-   * call cannot carry a session past it), a `revoked` tombstone per session it ends, then the
-   * delete. `exceptKey`: the store key of the session to keep.
+   * "Log out everywhere (else)", as the manager does it (`endUserSessions`). `exceptKey`: the
+   * store key of the session to keep.
    */
   async destroyAllForUser(userId: string, exceptKey: string | undefined): Promise<number> {
     assertValidUserId(userId, this.#source);
-    const ctx = this.#ctx;
-    const except = exceptKey === undefined ? undefined : this.handleOf(exceptKey);
-    await writeRevocationMark(ctx, userId, except);
-    if (ctx.opts.missReasons) await leaveTombstones(ctx, userId, exceptKey);
-    const count = await callStore(ctx, undefined, 'deleteByUser', () =>
-      ctx.store.deleteByUser(userId, exceptKey === undefined ? undefined : { except: exceptKey }),
-    );
-    if (ctx.events.has('revoked')) {
-      ctx.events.emit({
-        type: 'revoked',
-        userId,
-        scope: 'all',
-        count,
-        ...(except === undefined ? {} : { except }),
-      });
-    }
-    return count;
+    const except =
+      exceptKey === undefined ? undefined : { key: exceptKey, handle: this.handleOf(exceptKey) };
+    return endUserSessions(this.#ctx, userId, except);
   }
 
   #tombstone(handle: string, reason: TombstoneReason, expiresAt: number): Promise<void> {

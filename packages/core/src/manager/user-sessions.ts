@@ -100,6 +100,20 @@ export async function destroyUserSessions<D>(
 ): Promise<number> {
   assertValidUserId(userId, MANAGER_SOURCE);
   const except = options.except === undefined ? undefined : ownState(ctx, options.except);
+  return endUserSessions(ctx, userId, except);
+}
+
+/**
+ * "Log out everywhere (else)" once the session to keep (if any) is known: the user's revocation
+ * mark first (so a regenerate racing this call cannot carry a session past it), a `revoked`
+ * tombstone per session it ends, the delete, then the `revoked` event. Resolves to how many
+ * sessions ended. The manager and the adapter kit both end a user's sessions through it.
+ */
+export async function endUserSessions(
+  ctx: ManagerContext,
+  userId: string,
+  except: { key: string; handle: string; token?: string } | undefined,
+): Promise<number> {
   await writeRevocationMark(ctx, userId, except?.handle);
   if (ctx.opts.missReasons) await leaveTombstones(ctx, userId, except?.key);
   const count = await callStore(ctx, except?.token, 'deleteByUser', () =>
@@ -121,9 +135,8 @@ export async function destroyUserSessions<D>(
  * A `revoked` tombstone for each session "log out everywhere" is about to end, each living as
  * long as its session would have. Best effort by design: a session the user index does not show
  * yet (a lagging index, a login this very moment) gets none, and its token reads `not-found`.
- * The adapter kit's "log out everywhere" leaves them the same way.
  */
-export async function leaveTombstones(
+async function leaveTombstones(
   ctx: ManagerContext,
   userId: string,
   exceptKey: string | undefined,

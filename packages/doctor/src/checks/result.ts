@@ -1,4 +1,5 @@
 /** Builders of {@link CheckResult}s, so every check reads `fail(id, what, fix)`. */
+import { describeError as describeSafely } from '@sessions/core/kit';
 import type { CheckResult } from '../types.js';
 
 /** A passing check. */
@@ -16,8 +17,7 @@ export function fail(id: string, message: string, fix: string): CheckResult {
   return { id, status: 'fail', message, fix };
 }
 
-/** The message of an unknown thrown value, on one line. */
+/** The message of an unknown thrown value (described safely, as the kit does), on one line. */
 export function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ');
+  return describeSafely(error).replace(/\s*\n\s*/g, ' ');
 }
