@@ -41,21 +41,31 @@ if (missing.length > 0) {
 // a red run never reads "0 failed".
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const brokenFiles = [];
+const failedTests = [];
+const relative = (name) => (name.startsWith(root) ? name.slice(root.length + 1) : name);
 for (const file of existsSync(results) ? readdirSync(results) : []) {
   const r = JSON.parse(readFileSync(join(results, file), 'utf8'));
   totals.passed += r.numPassedTests ?? 0;
   totals.failed += r.numFailedTests ?? 0;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   for (const suite of r.testResults ?? []) {
-    const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
-    if (suite.status === 'failed' && failedTests.length === 0) {
-      brokenFiles.push(
-        suite.name.startsWith(root) ? suite.name.slice(root.length + 1) : suite.name,
-      );
+    const failed = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
+    if (suite.status === 'failed' && failed.length === 0) brokenFiles.push(relative(suite.name));
+    for (const test of failed) {
+      // The first line of the first failure: enough to tell which check broke when only the
+      // end of a long log survives (a CI summary), the full error being above.
+      const reason = String(test.failureMessages?.[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
+      failedTests.push(`${relative(suite.name)} > ${test.fullName}\n      ${reason}`);
     }
   }
 }
 console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (failedTests.length > 0) {
+  console.log('Failed tests (their full errors are above):');
+  for (const line of failedTests) console.log(`  - ${line}`);
+}
 if (brokenFiles.length > 0) {
   console.log(`Files that failed outside any test (see their errors above):`);
   for (const name of brokenFiles) console.log(`  - ${name}`);

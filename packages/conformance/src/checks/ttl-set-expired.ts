@@ -118,4 +118,24 @@ export const ttlSetExpiredChecks = defineChecks('ttl-set-expired', [
       assert.deepEqual(await store.get(key), { data: { a: 1 }, expiresAt, version: 1 });
     },
   },
+  {
+    name: 'past-with-version-on-missing',
+    rule: 'TTL-3',
+    title:
+      'set in the past with ifVersion 1 on a missing key throws CONFLICT; ifVersion 0 does not',
+    async run(ctx) {
+      const { store, raw } = await ctx.open();
+      const key = randomKey();
+      // A deleting set is still a conditional write: nothing there is not version 1.
+      await expectCode('CONFLICT', 'set in the past with ifVersion 1 on a missing key', () =>
+        store.set(key, { data: {}, expiresAt: ctx.clock.now() - 1 }, { ifVersion: 1 }),
+      );
+      // "Must not exist" holds for a missing key: the deleting set succeeds and stores nothing.
+      assert.deepEqual(
+        await store.set(key, { data: {}, expiresAt: ctx.clock.now() - 1 }, { ifVersion: 0 }),
+        { version: 0 },
+      );
+      await expectNothingStored(raw, key, 'a conditional set in the past must store nothing');
+    },
+  },
 ]);

@@ -45,6 +45,19 @@ export const ttlBroken: BrokenStore[] = [
     },
   },
   {
+    name: 'set in the past ignores ifVersion on a missing key',
+    caughtBy: ['ttl-set-expired/past-with-version-on-missing'],
+    build: (ctx) => {
+      const inner = ctx.healthy();
+      return override(inner, {
+        set: async (key, record, options) =>
+          record.expiresAt <= ctx.clock() && !ctx.backend.entries(ctx.namespace).has(key)
+            ? { version: 0 }
+            : inner.set(key, record, options),
+      });
+    },
+  },
+  {
     name: 'touch resurrects an expired record',
     caughtBy: ['ttl-touch/expired-'],
     build: (ctx) => {

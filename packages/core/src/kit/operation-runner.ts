@@ -51,7 +51,8 @@ export class OperationRunner {
    * One call of the driver: prepared first when it has to be, within the in-flight limit
    * (unless `limited` is false: closing, and a store's own extras such as `ensureTable()`),
    * bounded by the deadline when it does not finish at once, its failures mapped, its value
-   * turned into the result by `then`.
+   * turned into the result by `then`. A call that is itself the preparation (`prepares`) does
+   * not prepare first.
    */
   run<T, R>(
     name: string,
@@ -60,6 +61,7 @@ export class OperationRunner {
     then: (value: T) => R,
     ms = this.#timeout,
     limited = true,
+    prepares = false,
   ): Promise<R> {
     const call = new Call(name, now, ms);
     const limit = limited ? this.#limit : undefined;
@@ -67,7 +69,7 @@ export class OperationRunner {
       limit === undefined ? attempt : (op) => limit.run(op, () => attempt(op));
     let value: Awaitable<T>;
     try {
-      value = this.#prepared ? work(call) : this.#prepareThen(call, work);
+      value = this.#prepared || prepares ? work(call) : this.#prepareThen(call, work);
     } catch (err) {
       return Promise.reject(this.#failure(err, name));
     }
@@ -124,11 +126,11 @@ export class OperationRunner {
     const prepare = this.#driver.prepare;
     if (prepare === undefined) return Promise.resolve();
     const work = (op: Operation) =>
-      // Stryker disable next-line BlockStatement: run() has prepared first (or autoPrepare is off, which counts as prepared)
       prepare.call(this.#driver, op).then(() => {
         this.#prepared = true;
       });
-    return this.run(name, now, work, identity, ms, false);
+    // It is the preparation: run() preparing first would prepare twice on a fresh store.
+    return this.run(name, now, work, identity, ms, false, true);
   }
 
   /**

@@ -1,6 +1,7 @@
 // The deadline queue at its edges: a call with a long bound of its own never holds back the
 // calls behind it, a finished call's signal never aborts afterwards, a driver sees one signal
-// per call, and a late value that does not decode is still CORRUPT.
+// per call (as many listeners on it as the client needs, with no warning), and a late value that
+// does not decode is still CORRUPT.
 import { describe, expect, test } from 'vitest';
 import { Deadlines } from '../../src/kit/deadlines.js';
 import type { Operation } from '../../src/kit/index.js';
@@ -46,7 +47,7 @@ describe('deadline edges', () => {
     await store.close();
   });
 
-  test('a driver sees one signal per call, not aborted until the deadline', async () => {
+  test('a driver sees one signal per call, aborted only after the caller has its answer', async () => {
     const seen: Array<[AbortSignal, AbortSignal, boolean]> = [];
     const driver = scriptedDriver({
       get: (_key, op) => {
@@ -59,6 +60,9 @@ describe('deadline edges', () => {
     const [[first, second, abortedAtStart]] = seen as [[AbortSignal, AbortSignal, boolean]];
     expect(abortedAtStart).toBe(false);
     expect(second).toBe(first);
+    // The client's cancellation work never delays the answer: the signal aborts a turn later.
+    expect(first.aborted).toBe(false);
+    await nextTurn();
     expect(first.aborted).toBe(true);
     expect(first.reason).toBe(err.cause);
     await store.close();
@@ -93,4 +97,54 @@ describe('deadline edges', () => {
     expect((await rejection(store.get('k'))).code).toBe('CORRUPT');
     await store.close();
   });
+
+  test("a call's signal takes a listener per step of a client call with no MaxListeners warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const store = storeOn(
+        scriptedDriver({
+          get: (_key, op) => {
+            // What a driver does over one call's steps: more than Node's default of ten.
+            for (let step = 0; step < 20; step++) op.signal.addEventListener('abort', () => {});
+            return soon(undefined);
+          },
+        }),
+      );
+      await store.get('k');
+      await later(10, undefined); // process warnings are emitted on a later tick
+      await store.close();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
+  test("a burst's signals abort over several turns, after every caller has its answer", async () => {
+    const signals: AbortSignal[] = [];
+    const driver = scriptedDriver({
+      get: (_key, op) => {
+        signals.push(op.signal);
+        return never();
+      },
+    });
+    const store = storeOn(driver, { operationTimeout: 30 });
+    // Whether each call's own signal had aborted when its caller got the answer.
+    const abortedWhenAnswered = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const err = await rejection(store.get(`k${i}`));
+        expect(err.code).toBe('UNAVAILABLE');
+        return signals[i]?.aborted;
+      }),
+    );
+    expect(abortedWhenAnswered.filter(Boolean)).toHaveLength(0);
+    expect(signals.filter((s) => s.aborted).length, 'all aborted in one turn').toBeLessThan(100);
+    await later(20, undefined);
+    expect(signals.filter((s) => s.aborted)).toHaveLength(100);
+    await store.close();
+  });
 });
+
+/** One turn of the event loop: what was set to run on the next check phase has run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -13,6 +13,14 @@ describe('prepareNow', () => {
     await store.close();
   });
 
+  test('on a fresh store prepares once, not first automatically and then again', async () => {
+    const driver = scriptedDriver({ prepare: async () => undefined });
+    const store = storeOn(driver);
+    await store.ensure();
+    expect(driver.calls).toEqual(['prepare']);
+    await store.close();
+  });
+
   test('counts as the preparation: the operations after it do not prepare again', async () => {
     const driver = scriptedDriver({ prepare: async () => undefined });
     const store = storeOn(driver);
