@@ -13,15 +13,18 @@ import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResult } fr
 
 const parseBytea = pg.types.getTypeParser(pg.types.builtins.BYTEA, 'text');
 const asText = (value: string): string => value;
+const isTrue = (value: string): boolean => value === 't';
 
 /**
  * How the store's statements read columns, whatever the pool's global type parsers say:
  * `bigint` as a JS number (stored expiries and versions are safe integers; the kit reports
- * anything else as `CORRUPT`), `bytea` as the UTF-8 text it holds.
+ * anything else as `CORRUPT`), `bytea` as the UTF-8 text it holds, `boolean` as a boolean (the
+ * wire's `t` / `f`: as text, `f` would be truthy).
  */
 export const SESSION_TYPES = {
   getTypeParser(oid: number): (value: string) => unknown {
     if (oid === pg.types.builtins.INT8) return Number;
+    if (oid === pg.types.builtins.BOOL) return isTrue;
     if (oid === pg.types.builtins.BYTEA) {
       return (value: string) => (parseBytea(value) as Buffer).toString('utf8');
     }
