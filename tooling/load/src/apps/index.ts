@@ -1,0 +1,28 @@
+/** The apps `--app` names: the module the server process starts, the protocol clients speak. */
+import { demoProtocol, jsonProtocol, type Protocol } from '../protocols.js';
+
+/** An app under load. */
+export interface AppUnderLoad {
+  name: string;
+  /** File URL of a module shaped as `AppModule`. */
+  module: string;
+  protocol: Protocol;
+}
+
+const here = (file: string) => new URL(file, import.meta.url).href;
+
+/** The demo (Hono), and the Express and Fastify apps of their adapters' READMEs. */
+export const APPS: readonly AppUnderLoad[] = [
+  { name: 'demo', module: here('./demo.ts'), protocol: demoProtocol },
+  { name: 'express', module: here('./express.ts'), protocol: jsonProtocol },
+  { name: 'fastify', module: here('./fastify.ts'), protocol: jsonProtocol },
+];
+
+/** The app called `name`; throws with the list otherwise. */
+export function appNamed(name: string): AppUnderLoad {
+  const app = APPS.find((a) => a.name === name);
+  if (!app) {
+    throw new Error(`[@sessions/load] no app "${name}" (${APPS.map((a) => a.name).join(', ')})`);
+  }
+  return app;
+}
