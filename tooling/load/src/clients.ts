@@ -82,7 +82,7 @@ async function exchange(
 /** False (after counting it) when a response was not served with `user`'s session as known. */
 function matches(ctx: Context, user: string, expected: number | undefined, view?: SessionView) {
   if (view === undefined) return true;
-  if (view.user !== user) {
+  if (view.user !== undefined && view.user !== user) {
     ctx.tally.error('lost-session', `${user} served as ${view.user ?? 'anonymous'}`);
     return false;
   }
@@ -114,7 +114,7 @@ async function round(ctx: Context, jar: CookieJar, user: string): Promise<boolea
   if (!(await exchange(ctx, jar, protocol.logout, user, false))) return false;
   const after = await exchange(ctx, jar, protocol.read, user, false);
   if (!after) return false;
-  if (protocol.view(after.body)?.user !== undefined) {
+  if (protocol.view(after.body)?.user != null) {
     ctx.tally.error('logout-ignored', user);
     return false;
   }
@@ -178,7 +178,7 @@ async function sharedGroup(ctx: Context, index: number): Promise<void> {
  *
  * @example
  * ```ts
- * await runClients({ http, protocol: jsonProtocol, tally, clients: 50, sharedGroups: 1,
+ * await runClients({ http, protocol: recipeProtocol, tally, clients: 50, sharedGroups: 1,
  *   thinkMs: 500, rampMs: 500, until: performance.now() + 5000 });
  * ```
  */

@@ -36,7 +36,7 @@ export {
   type RequestSpec,
 } from './http-client.js';
 export { DEFAULTS, type LoadCommand, parseLoadCommand } from './options.js';
-export { demoProtocol, jsonProtocol, type Protocol, type SessionView } from './protocols.js';
+export { demoProtocol, type Protocol, recipeProtocol, type SessionView } from './protocols.js';
 export { runTable, summaryTable } from './report.js';
 export {
   type LoadOptions,

@@ -6,8 +6,8 @@ import type { RequestSpec } from './http-client.js';
 
 /** What a response says about the session that served it. */
 export interface SessionView {
-  /** The logged-in user; undefined when the response was anonymous. */
-  user: string | undefined;
+  /** The logged-in user; null when the response was anonymous; absent when it does not say. */
+  user?: string | null;
   /** The counter (the demo: tea in the cart); undefined when the response does not show it. */
   count: number | undefined;
 }
@@ -24,16 +24,20 @@ export interface Protocol {
   view(body: string): SessionView | undefined;
 }
 
-/** The JSON apps (Express, Fastify): `{ user, count }` from `GET /` and `POST /counter`. */
-export const jsonProtocol: Protocol = {
+/**
+ * The adapters' recipe apps (Express, Fastify): `{ user, cart }` from `GET /` and `POST /cart`;
+ * the counter is the number of items in the cart (emptied by each logout).
+ */
+export const recipeProtocol: Protocol = {
   login: (user) => ({ method: 'POST', path: '/login', form: { user } }),
-  update: { method: 'POST', path: '/counter' },
+  update: { method: 'POST', path: '/cart', form: { sku: 'tea' } },
   read: { method: 'GET', path: '/' },
   logout: { method: 'POST', path: '/logout' },
   view(body) {
     if (!body.startsWith('{')) return undefined;
-    const parsed = JSON.parse(body) as { user?: string | null; count?: number };
-    return { user: parsed.user ?? undefined, count: parsed.count };
+    // `POST /cart` answers the cart only: its user is checked by the read that follows.
+    const parsed = JSON.parse(body) as { user?: string | null; cart?: string[] };
+    return { user: parsed.user, count: parsed.cart?.length };
   },
 };
 
@@ -49,6 +53,6 @@ export const demoProtocol: Protocol = {
   view(body) {
     if (!body.includes('<html')) return undefined;
     const tea = DEMO_TEA.exec(body)?.[1];
-    return { user: DEMO_USER.exec(body)?.[1], count: tea === undefined ? 0 : Number(tea) };
+    return { user: DEMO_USER.exec(body)?.[1] ?? null, count: tea === undefined ? 0 : Number(tea) };
   },
 };

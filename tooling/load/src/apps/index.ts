@@ -1,5 +1,5 @@
 /** The apps `--app` names: the module the server process starts, the protocol clients speak. */
-import { demoProtocol, jsonProtocol, type Protocol } from '../protocols.js';
+import { demoProtocol, type Protocol, recipeProtocol } from '../protocols.js';
 
 /** An app under load. */
 export interface AppUnderLoad {
@@ -14,8 +14,8 @@ const here = (file: string) => new URL(file, import.meta.url).href;
 /** The demo (Hono), and the Express and Fastify apps of their adapters' READMEs. */
 export const APPS: readonly AppUnderLoad[] = [
   { name: 'demo', module: here('./demo.ts'), protocol: demoProtocol },
-  { name: 'express', module: here('./express.ts'), protocol: jsonProtocol },
-  { name: 'fastify', module: here('./fastify.ts'), protocol: jsonProtocol },
+  { name: 'express', module: here('./express.ts'), protocol: recipeProtocol },
+  { name: 'fastify', module: here('./fastify.ts'), protocol: recipeProtocol },
 ];
 
 /** The app called `name`; throws with the list otherwise. */
