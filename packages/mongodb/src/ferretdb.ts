@@ -72,12 +72,68 @@ export const processWriteQueue = new WriteQueue();
 const MIN_TIME_TO_WRITE_MS = 50;
 
 /**
- * Run `work` behind this process's earlier writes to the document `id`. With `set` (the write
- * of a `set`), a compare-and-set bound to lose fails without a round trip: the write just
- * before it left another version (or, for `ifVersion: 0`, a live record). Versions only grow
- * (bar a re-creation), so at worst this is a conflict a round trip might not have reported;
- * nothing changes and the caller retries. Without it, racing writers fill the queue with
- * doomed writes.
+ * FerretDB writes in flight at once from this process. FerretDB 1.x on SQLite takes one writer
+ * at a time (its SQLite write lock; the rest wait in SQLite's busy handler), so more in flight
+ * only queue inside the server, where a timed-out one must be cancelled through the driver.
+ * Queued here, a write whose deadline comes first gives up without a round trip. Measured with
+ * 2,000 first calls on a fresh collection: as many writes acknowledged (260-550 either way), and
+ * the last answer 1.96-1.98 s into the 2 s bound with 4 slots, against 2.05-2.09 s without.
+ */
+const WRITE_SLOTS = 4;
+
+/** A counting semaphore with a FIFO of waiters (none waits past its turn: see `runWrite`). */
+class WriteSlots {
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(slots: number) {
+    this.#free = slots;
+  }
+
+  take(): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free--;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+const writeSlots = new WriteSlots(WRITE_SLOTS);
+
+/** Throw `UNAVAILABLE` when too little time is left to start a write (see MIN_TIME_TO_WRITE_MS). */
+function assertTimeToWrite(op: Operation, queuedAt: number): void {
+  if (op.remaining() >= MIN_TIME_TO_WRITE_MS) return;
+  const message = `${op.name} waited ${Math.round(performance.now() - queuedAt)} ms for earlier writes`;
+  // A timeout as cause, like the kit's deadline: callers can tell it from a refusal.
+  const cause = Object.assign(new Error(message), { name: 'TimeoutError' });
+  throw new UnavailableError(SOURCE, message, { cause });
+}
+
+/** Run `work` in a write slot, if there is still time once it has one. */
+async function runWrite<T>(op: Operation, queuedAt: number, work: () => Promise<T>): Promise<T> {
+  await writeSlots.take();
+  try {
+    assertTimeToWrite(op, queuedAt);
+    return await work();
+  } finally {
+    writeSlots.give();
+  }
+}
+
+/**
+ * Run `work` behind this process's earlier writes to the document `id`, then in one of the
+ * process's few write slots. With `set` (the write of a `set`), a compare-and-set bound to lose
+ * fails without a round trip: the write just before it left another version (or, for
+ * `ifVersion: 0`, a live record). Versions only grow (bar a re-creation), so at worst this is a
+ * conflict a round trip might not have reported; nothing changes and the caller retries.
+ * Without it, racing writers fill the queue with doomed writes.
  */
 export function queueWrite<T>(
   id: string,
@@ -87,15 +143,10 @@ export function queueWrite<T>(
 ): Promise<T> {
   const queuedAt = performance.now();
   return processWriteQueue.run(id, async (chain) => {
-    if (op.remaining() < MIN_TIME_TO_WRITE_MS) {
-      const message = `${op.name} waited ${Math.round(performance.now() - queuedAt)} ms for earlier writes of this session`;
-      // A timeout as cause, like the kit's deadline: callers can tell it from a refusal.
-      const cause = Object.assign(new Error(message), { name: 'TimeoutError' });
-      throw new UnavailableError(SOURCE, message, { cause });
-    }
+    assertTimeToWrite(op, queuedAt);
     const previous = chain.last;
     chain.last = undefined;
-    if (set === undefined) return work();
+    if (set === undefined) return runWrite(op, queuedAt, work);
     const ifVersion = set.ifVersion;
     if (previous !== undefined && ifVersion !== undefined) {
       const lost = ifVersion === 0 ? op.now < previous.expiresAt : previous.version !== ifVersion;
@@ -104,7 +155,7 @@ export function queueWrite<T>(
         return CONFLICT as T;
       }
     }
-    const version = await work();
+    const version = await runWrite(op, queuedAt, work);
     if (typeof version === 'number') chain.last = { version, expiresAt: set.expiresAt };
     return version;
   });

@@ -102,6 +102,39 @@ describe.skipIf(!mongoUrl)('the write queue on the test server', () => {
     await store.close();
   });
 
+  test('queued writes to many sessions go a few at a time, not all at once (SQLite busy waits)', async () => {
+    const store = storeWith({ serializeWrites: true });
+    await store.ensureIndexes();
+    let running = 0;
+    let most = 0;
+    const writes = new Set(['findAndModify', 'update', 'delete']);
+    const started = (event: CommandStartedEvent) => {
+      if (!writes.has(event.commandName)) return;
+      running++;
+      most = Math.max(most, running);
+    };
+    const ended = (event: { commandName: string }) => {
+      if (writes.has(event.commandName)) running--;
+    };
+    client.on('commandStarted', started);
+    client.on('commandSucceeded', ended);
+    client.on('commandFailed', ended);
+    try {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, n) =>
+          store.set(`k${n}`, { data: { n }, expiresAt: Date.now() + 60_000 }),
+        ),
+      );
+    } finally {
+      client.off('commandStarted', started);
+      client.off('commandSucceeded', ended);
+      client.off('commandFailed', ended);
+    }
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    await store.close();
+  });
+
   test('serializeWrites is checked with the other options', () => {
     expect(() => storeWith({ serializeWrites: 'yes' as never })).toThrow(/serializeWrites/);
   });

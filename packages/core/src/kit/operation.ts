@@ -26,10 +26,8 @@ export interface Operation {
   readonly now: number;
   /**
    * Aborted when the deadline passes (its reason a `TimeoutError`): hand it to every client call
-   * that can be cancelled, so timed-out work stops instead of finishing in the background. It
-   * aborts just after the caller has been answered (under a burst, a few turns of the event loop
-   * later: see `expired` for "answered already"). Created on first use: a driver that cannot
-   * cancel pays nothing for it.
+   * that can be cancelled, so timed-out work stops instead of finishing in the background.
+   * Created on first use: a driver that cannot cancel pays nothing for it.
    */
   readonly signal: AbortSignal;
   /** True once the caller has been told the call failed: start nothing new (no late write). */
@@ -86,30 +84,8 @@ export class Call implements Operation {
     // Stryker disable next-line BooleanLiteral: redundant: an expired call leaves the queue by position (the sweep), and an own-timer call is not queued
     this.settled = true;
     this.#reason = error.cause;
+    this.#controller?.abort(error.cause);
     // Stryker disable next-line OptionalChaining: a call expires only once tracked (by the queue or its own timer), which sets reject
     this.reject?.(error);
-    if (this.#controller !== undefined) abortSoon(this.#controller, error.cause);
   }
-}
-
-/**
- * Signals of expired calls, aborted a few per turn of the event loop. Aborting is the client's
- * cleanup (the MongoDB driver's: about 0.2 ms a call), and under a burst a thousand calls expire
- * together: aborted in the same turn as their rejection, that cleanup delayed the callers'
- * answers by 0.3 s, and every deadline due after it. Callers are answered first; their signals
- * abort right after, at most {@link ABORTS_PER_TURN} per turn, with timers running in between.
- */
-const pendingAborts: Array<{ controller: AbortController; reason: unknown }> = [];
-const ABORTS_PER_TURN = 32;
-
-function abortSoon(controller: AbortController, reason: unknown): void {
-  pendingAborts.push({ controller, reason });
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: cost only: a second drain scheduled takes its batch from the same queue
-  if (pendingAborts.length === 1) setImmediate(abortSome);
-}
-
-function abortSome(): void {
-  const batch = pendingAborts.splice(0, ABORTS_PER_TURN);
-  if (pendingAborts.length > 0) setImmediate(abortSome);
-  for (const { controller, reason } of batch) controller.abort(reason);
 }
