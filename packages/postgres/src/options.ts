@@ -13,6 +13,11 @@ export const SOURCE = '@sessions/postgres';
 export const DEFAULT_TABLE = 'sessions';
 /** Default size of the pool the store opens from a `url`. */
 export const DEFAULT_POOL_SIZE = 10;
+/**
+ * How long a connection attempt of the pool the store opens may last (or `operationTimeout`, if
+ * longer): well past one operation, so that a slow connect is not thrown away and retried.
+ */
+export const CONNECT_ATTEMPT_MS = 10_000;
 /** Default `pruneInterval`: five minutes. */
 export const DEFAULT_PRUNE_INTERVAL_MS = 5 * 60_000;
 
@@ -32,8 +37,9 @@ const TABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,54}$/;
 export interface PostgresStoreOptions<D = SessionData> extends PruningStoreOptions<D> {
   /**
    * A `postgres://` connection string: the store opens a `pg.Pool` of `poolSize` connections
-   * whose connect wait is bounded by `operationTimeout` and whose statements the server cancels
-   * after `operationTimeout` (`statement_timeout`), and closes it on `close()`.
+   * whose statements the server cancels after `operationTimeout` (`statement_timeout`), and
+   * closes it on `close()`. An operation waits for a connection at most `operationTimeout`; a
+   * connection attempt may last 10 s, so that one completing late serves the next operation.
    */
   url?: string;
   /**

@@ -2,6 +2,7 @@
 // lock is cancelled on the server at the deadline (not left holding a connection), an exhausted
 // pool is UNAVAILABLE within operationTimeout, and nothing is written late.
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { PostgresStore, schemaSql } from '../src/index.js';
@@ -104,5 +105,52 @@ describe.skipIf(!url)('deadlines', () => {
     }
     expect(await store.get('a')).toBeUndefined();
     await store.close();
+  });
+});
+
+// A server that stops answering, as seen from the network: the kernel completes the TCP
+// handshake and nothing ever replies (what a SIGSTOP-ed PostgreSQL looks like to a client).
+describe('a server that stops answering', () => {
+  test('costs the pool the store opens at most poolSize connection attempts, not more per deadline', async () => {
+    const sockets = new Set<Socket>();
+    let attempts = 0;
+    const silent = createServer((socket) => {
+      attempts++;
+      sockets.add(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const store = new PostgresStore({
+      url: `postgres://sessions@127.0.0.1:${port}/sessions`,
+      createTable: false,
+      poolSize: 2,
+      operationTimeout: 100,
+    });
+    try {
+      // Six deadlines' worth of operations: an attempt abandoned at each deadline would have
+      // opened about a dozen connections by the end.
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        // Settled at once: the calls fail while later ones are still being issued.
+        calls.push(
+          store.get(`k${i}`).then(
+            (value) => ({ value }),
+            (error: unknown) => error,
+          ),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      for (const outcome of await Promise.all(calls)) {
+        expect(outcome).toMatchObject({ code: 'UNAVAILABLE' });
+      }
+      expect(attempts).toBeGreaterThan(0);
+      expect(attempts).toBeLessThanOrEqual(2);
+    } finally {
+      // Resetting the attempts ends them, so the pool can end.
+      for (const socket of sockets) socket.destroy();
+      await store.close().catch(() => {});
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
