@@ -61,12 +61,11 @@ export async function runStatement<R extends object>(
     cancelOnServer(client);
     client.release(new Error('@sessions/postgres: operation deadline passed'));
   };
-  const signal = op.signal;
-  signal.addEventListener('abort', abandon, { once: true });
+  const stopWatching = op.onExpiry(abandon);
   try {
     return await client.query<R>(statement);
   } finally {
-    signal.removeEventListener('abort', abandon);
+    stopWatching();
     // An abandoned client is destroyed: it keeps the listener for its socket's late errors.
     if (!abandoned) {
       client.off('error', ignoreError);

@@ -7,8 +7,11 @@ export interface Backend {
   title: string;
   /** Printed under the title: what each row does, and what is not alike between them. */
   notes: string[];
-  /** Server processes whose CPU time is reported per operation (none for in-process backends). */
-  serverPids: number[];
+  /**
+   * Server processes whose CPU time is reported per operation (none for in-process backends);
+   * a function when they change with connections, read at each measured slice.
+   */
+  serverPids: number[] | (() => number[]);
   /** Concurrency levels measured, when not the usual 1 and 64 (a server too slow for 64). */
   inFlight?: number[];
   /** The systems compared; the first is the simplest raw work, which the ratios are taken to. */
@@ -19,7 +22,7 @@ export interface Backend {
 
 /** Sets a backend up with `poolSize` live sessions per system. */
 export interface BackendSpec {
-  /** Short name for `BENCH_BACKENDS`: memory, sqlite, redis, mongodb, dynamodb. */
+  /** Short name for `BENCH_BACKENDS`: memory, sqlite, redis, postgres, mongodb, dynamodb. */
   name: string;
   /** Live sessions per system; a slow server gets fewer so a run stays short. */
   poolSize: number;

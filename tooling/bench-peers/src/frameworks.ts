@@ -5,6 +5,9 @@
  * same and hide the differences between stores.
  */
 import { createRequire } from 'node:module';
+import type { SessionStore } from '@sessions/core';
+import { ExpressSessionStore } from '@sessions/express';
+import { FastifySessionStore } from '@sessions/fastify';
 import session, { type SessionData } from 'express-session';
 import { APP_DATA, COOKIE_OPTIONS } from './sessions.js';
 import type { Target } from './target.js';
@@ -154,4 +157,24 @@ export function fastifyTarget(store: FastifyStoreLike): Target {
       return call((cb) => store.destroy(sid, cb));
     },
   };
+}
+
+/**
+ * The two rows of our adapters every backend has: `viaExpress` through the Express adapter,
+ * `viaFastify` through the Fastify one (each its own store, so neither sees the other's keys).
+ */
+export function ourAdapterTargets(
+  viaExpress: SessionStore<Record<string, unknown>>,
+  viaFastify: SessionStore<Record<string, unknown>>,
+): Array<[name: string, target: Target]> {
+  return [
+    [
+      'express: ours (ExpressSessionStore)',
+      expressTarget(new ExpressSessionStore({ store: viaExpress })),
+    ],
+    [
+      'fastify: ours (FastifySessionStore)',
+      fastifyTarget(new FastifySessionStore({ store: viaFastify })),
+    ],
+  ];
 }

@@ -5,7 +5,7 @@
  *
  * Environment: BENCH_TIME_MS (measuring time per system and cell, default 600),
  * BENCH_ROUNDS (slices it is cut into, default 5), BENCH_BACKENDS (comma-separated subset of
- * memory, sqlite, redis, mongodb, dynamodb), BENCH_JSON (a file to write the results to).
+ * memory, sqlite, redis, postgres, mongodb, dynamodb), BENCH_JSON (a file to write the results to).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,12 +14,13 @@ import type { BackendSpec } from './backend.js';
 import { dynamodb } from './backends/dynamodb.js';
 import { memory } from './backends/memory.js';
 import { mongodb } from './backends/mongodb.js';
+import { postgres } from './backends/postgres.js';
 import { redis } from './backends/redis.js';
 import { sqlite } from './backends/sqlite.js';
 import { type CellResult, printBackend } from './print.js';
 import type { Cell, Op } from './target.js';
 
-const SPECS: BackendSpec[] = [memory, sqlite, redis, mongodb, dynamodb];
+const SPECS: BackendSpec[] = [memory, sqlite, redis, postgres, mongodb, dynamodb];
 const OPS: Op[] = ['get', 'set', 'touch', 'delete'];
 const IN_FLIGHT = [1, 64];
 

@@ -16,7 +16,9 @@ export function printBackend(backend: Backend, cells: CellResult[], rounds: numb
   console.log(`\n=== ${backend.title}`);
   for (const note of backend.notes) console.log(`  - ${note}`);
   const names = backend.contenders.map((c) => c.name);
-  const cpu = backend.serverPids.length > 0 ? 'client|server CPU µs/op' : 'client CPU µs/op';
+  const { serverPids } = backend;
+  const servers = typeof serverPids === 'function' ? serverPids() : serverPids;
+  const cpu = servers.length > 0 ? 'client|server CPU µs/op' : 'client CPU µs/op';
   for (const inFlight of [...new Set(cells.map((c) => c.cell.inFlight))]) {
     const at = (op: Op, i: number) =>
       cells.find((c) => c.cell.op === op && c.cell.inFlight === inFlight)?.results[i];

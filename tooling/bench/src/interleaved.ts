@@ -32,8 +32,11 @@ export interface InterleaverOptions {
   rounds: number;
   /** Length of one slice in ms. */
   sliceMs: number;
-  /** Processes whose CPU time counts as server CPU (the database servers). */
-  serverPids?: number[];
+  /**
+   * Processes whose CPU time counts as server CPU (the database servers); a function when they
+   * change (PostgreSQL's backend processes come and go with connections): read at each slice.
+   */
+  serverPids?: number[] | (() => number[]);
   /** Index of the baseline contender the ratios are taken to; default 0. */
   baseline?: number;
 }
@@ -121,7 +124,7 @@ export class Interleaver<C> {
         ratio: spread(ratios[i] ?? []),
         clientUs: spread(own.map((s) => s.clientUs)).median,
       };
-      if (this.#options.serverPids?.length) {
+      if (this.#options.serverPids !== undefined && serverPidsOf(this.#options).length > 0) {
         result.serverUs = spread(own.map((s) => s.serverUs)).median;
       }
       return result;
@@ -129,7 +132,8 @@ export class Interleaver<C> {
   }
 
   async #slice(contender: Contender<C>, work: SliceWork): Promise<Slice> {
-    const { sliceMs, serverPids = [] } = this.#options;
+    const { sliceMs } = this.#options;
+    const serverPids = serverPidsOf(this.#options);
     const last = this.#lastRate.get(contender) ?? 1000;
     // 1.5x what the last slice did, so a slice rarely runs out before its time.
     await work.prepare?.(Math.ceil((last * sliceMs * 1.5) / 1000));
@@ -150,6 +154,11 @@ export class Interleaver<C> {
     const per = (us: number) => (done > 0 ? us / done : Number.NaN);
     return { rate, clientUs: per(clientUs), serverUs: per(serverUs) };
   }
+}
+
+function serverPidsOf(options: InterleaverOptions): number[] {
+  const { serverPids = [] } = options;
+  return typeof serverPids === 'function' ? serverPids() : serverPids;
 }
 
 function serverCpu(pids: readonly number[]): number {

@@ -30,6 +30,23 @@ export interface Operation {
    * Created on first use: a driver that cannot cancel pays nothing for it.
    */
   readonly signal: AbortSignal;
+  /**
+   * Run `listener` (with the signal's reason) when the deadline passes, unless the returned
+   * function was called first; at once if it has passed already. What `signal` does for a
+   * client that takes no signal, for a fraction of the cost: no `AbortController`, no
+   * `EventTarget` (measured on PostgreSQL, about 5 µs of CPU per operation).
+   *
+   * @example
+   * ```ts
+   * const stop = op.onExpiry(() => connection.cancel());
+   * try {
+   *   return await connection.query(sql);
+   * } finally {
+   *   stop();
+   * }
+   * ```
+   */
+  onExpiry(listener: (reason: unknown) => void): () => void;
   /** True once the caller has been told the call failed: start nothing new (no late write). */
   readonly expired: boolean;
   /** When the deadline passes, in `performance.now()` milliseconds. */
@@ -48,6 +65,8 @@ export class Call implements Operation {
   #deadline = 0;
   #controller: AbortController | undefined;
   #reason: unknown;
+  /** The `onExpiry` listeners still waiting; most calls never have one. */
+  #onExpiry: Set<(reason: unknown) => void> | undefined;
 
   constructor(
     readonly name: string,
@@ -74,6 +93,16 @@ export class Call implements Operation {
     return this.#controller.signal;
   }
 
+  onExpiry(listener: (reason: unknown) => void): () => void {
+    if (this.expired) {
+      listener(this.#reason);
+      return noop;
+    }
+    this.#onExpiry ??= new Set();
+    this.#onExpiry.add(listener);
+    return () => this.#onExpiry?.delete(listener);
+  }
+
   remaining(): number {
     return this.deadline - performance.now();
   }
@@ -85,7 +114,22 @@ export class Call implements Operation {
     this.settled = true;
     this.#reason = error.cause;
     this.#controller?.abort(error.cause);
+    const listeners = this.#onExpiry;
+    this.#onExpiry = undefined;
+    // As an aborted signal runs its listeners, and before the caller hears (as the signal):
+    // each one, and one that throws is reported as uncaught without stopping the others.
+    for (const listener of listeners ?? []) {
+      try {
+        listener(error.cause);
+      } catch (err) {
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
     // Stryker disable next-line OptionalChaining: a call expires only once tracked (by the queue or its own timer), which sets reject
     this.reject?.(error);
   }
 }
+
+function noop(): void {}

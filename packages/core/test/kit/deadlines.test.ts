@@ -55,6 +55,53 @@ describe('a call that does not finish in time', () => {
     expect(op?.remaining()).toBeLessThanOrEqual(0);
   });
 
+  test("onExpiry runs its listeners with the signal's reason before the caller hears, not once stopped, and at once when late", async () => {
+    const heard: string[] = [];
+    let op: Operation | undefined;
+    let reason: unknown;
+    let stopAfterwards: (() => void) | undefined;
+    const store = storeOn(
+      scriptedDriver({
+        get: (_k, o) => {
+          op = o;
+          stopAfterwards = o.onExpiry((r) => {
+            reason = r;
+            heard.push('listener');
+          });
+          const stop = o.onExpiry(() => heard.push('stopped one'));
+          stop();
+          o.onExpiry(() => {
+            heard.push('throwing one');
+            throw new Error('listener bug');
+          });
+          o.onExpiry(() => heard.push('after the throwing one'));
+          return never();
+        },
+      }),
+      { operationTimeout: 20 },
+    );
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', onUncaught);
+    try {
+      const err = await rejection(store.get('k').finally(() => heard.push('caller')));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(heard).toEqual(['listener', 'throwing one', 'after the throwing one', 'caller']);
+      expect(reason).toBe(err.cause);
+      expect(uncaught).toEqual([new Error('listener bug')]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const listener of listeners) process.on('uncaughtException', listener);
+    }
+    // A driver's `finally` stops watching after the listeners ran: harmless.
+    expect(() => stopAfterwards?.()).not.toThrow();
+    let late: unknown;
+    expect(op?.onExpiry((r) => (late = r))).toBeTypeOf('function');
+    expect(late).toBe(reason);
+  });
+
   test('work with a bound of its own (a table that takes minutes) gets its own timer', async () => {
     const store = storeOn(scriptedDriver(), { operationTimeout: 20 });
     await expect(store.extra(() => later(60, 'done'), 500)).resolves.toBe('done');

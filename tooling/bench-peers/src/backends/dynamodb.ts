@@ -13,13 +13,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { boundedClientConfig, DynamoDBStore } from '@sessions/dynamodb';
-import { ExpressSessionStore } from '@sessions/express';
-import { FastifySessionStore } from '@sessions/fastify';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoLocal } from '@sessions/test-services/dynamodb';
 import session from 'express-session';
 import { type BackendSpec, orCleanup } from '../backend.js';
 import { directTarget } from '../direct.js';
-import { expressTarget, fastifyTarget } from '../frameworks.js';
+import { expressTarget, ourAdapterTargets } from '../frameworks.js';
 import { expiryFromNow, SESSION_DATA } from '../sessions.js';
 import { type Target, TargetContender } from '../target.js';
 
@@ -136,13 +134,8 @@ export const dynamodb: BackendSpec = {
         contenders: [
           contender('raw: PutItem/GetItem/UpdateItem/DeleteItem', rawTarget(rawClient)),
           contender('ours: DynamoDBStore', directTarget(direct)),
-          contender(
-            'express: ours (ExpressSessionStore)',
-            expressTarget(new ExpressSessionStore({ store: viaExpress })),
-          ),
-          contender(
-            'fastify: ours (FastifySessionStore)',
-            fastifyTarget(new FastifySessionStore({ store: viaFastify })),
+          ...ourAdapterTargets(viaExpress, viaFastify).map(([name, target]) =>
+            contender(name, target),
           ),
           contender('express: connect-dynamodb', expressTarget(peer)),
         ],

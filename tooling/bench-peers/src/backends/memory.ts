@@ -5,12 +5,15 @@
 
 import fastifySession from '@fastify/session';
 import { MemoryStore } from '@sessions/core';
-import { ExpressSessionStore } from '@sessions/express';
-import { FastifySessionStore } from '@sessions/fastify';
 import session from 'express-session';
 import type { BackendSpec } from '../backend.js';
 import { directTarget } from '../direct.js';
-import { expressTarget, type FastifyStoreLike, fastifyTarget } from '../frameworks.js';
+import {
+  expressTarget,
+  type FastifyStoreLike,
+  fastifyTarget,
+  ourAdapterTargets,
+} from '../frameworks.js';
 import { expiryFromNow, SESSION_DATA } from '../sessions.js';
 import { type Target, TargetContender } from '../target.js';
 
@@ -51,13 +54,8 @@ export const memory: BackendSpec = {
       contenders: [
         contender('raw: Map + JSON', mapTarget()),
         contender('ours: MemoryStore', directTarget(stores[0] as MemoryStore)),
-        contender(
-          'express: ours (ExpressSessionStore)',
-          expressTarget(new ExpressSessionStore({ store: stores[1] as MemoryStore })),
-        ),
-        contender(
-          'fastify: ours (FastifySessionStore)',
-          fastifyTarget(new FastifySessionStore({ store: stores[2] as MemoryStore })),
+        ...ourAdapterTargets(stores[1] as MemoryStore, stores[2] as MemoryStore).map(
+          ([name, target]) => contender(name, target),
         ),
         contender(
           "express: express-session's MemoryStore",

@@ -3,8 +3,6 @@
  * findOne / updateOne / deleteOne, our MongoDBStore, and connect-mongo; one collection each.
  */
 
-import { ExpressSessionStore } from '@sessions/express';
-import { FastifySessionStore } from '@sessions/fastify';
 import { MongoDBStore } from '@sessions/mongodb';
 import type { RunningServer } from '@sessions/test-services';
 import { detectMongoServer, startFerretDb } from '@sessions/test-services/ferretdb';
@@ -12,7 +10,7 @@ import MongoStore from 'connect-mongo';
 import { type Collection, MongoClient } from 'mongodb';
 import { type BackendSpec, orCleanup } from '../backend.js';
 import { directTarget } from '../direct.js';
-import { expressTarget, fastifyTarget } from '../frameworks.js';
+import { expressTarget, ourAdapterTargets } from '../frameworks.js';
 import { expiryFromNow, SESSION_DATA } from '../sessions.js';
 import { type Target, TargetContender } from '../target.js';
 
@@ -116,13 +114,8 @@ export const mongodb: BackendSpec = {
         contenders: [
           contender('raw: updateOne upsert/findOne/updateOne/deleteOne', rawTarget(raw)),
           contender('ours: MongoDBStore', directTarget(direct)),
-          contender(
-            'express: ours (ExpressSessionStore)',
-            expressTarget(new ExpressSessionStore({ store: viaExpress })),
-          ),
-          contender(
-            'fastify: ours (FastifySessionStore)',
-            fastifyTarget(new FastifySessionStore({ store: viaFastify })),
+          ...ourAdapterTargets(viaExpress, viaFastify).map(([name, target]) =>
+            contender(name, target),
           ),
           contender('express: connect-mongo', expressTarget(peer)),
         ],

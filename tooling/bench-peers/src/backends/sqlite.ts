@@ -7,14 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExpressSessionStore } from '@sessions/express';
-import { FastifySessionStore } from '@sessions/fastify';
 import { SqliteStore } from '@sessions/sqlite';
 import Database from 'better-sqlite3';
 import session from 'express-session';
 import type { BackendSpec } from '../backend.js';
 import { directTarget } from '../direct.js';
-import { expressTarget, fastifyTarget } from '../frameworks.js';
+import { expressTarget, ourAdapterTargets } from '../frameworks.js';
 import { expiryFromNow, SESSION_DATA } from '../sessions.js';
 import { type Target, TargetContender } from '../target.js';
 
@@ -87,13 +85,8 @@ export const sqlite: BackendSpec = {
       contenders: [
         contender('raw: upsert/select, one table', rawTarget(raw)),
         contender('ours: SqliteStore', directTarget(direct)),
-        contender(
-          'express: ours (ExpressSessionStore)',
-          expressTarget(new ExpressSessionStore({ store: viaExpress })),
-        ),
-        contender(
-          'fastify: ours (FastifySessionStore)',
-          fastifyTarget(new FastifySessionStore({ store: viaFastify })),
+        ...ourAdapterTargets(viaExpress, viaFastify).map(([name, target]) =>
+          contender(name, target),
         ),
         contender(
           'express: better-sqlite3-session-store',

@@ -6,7 +6,8 @@
  *
  * The kit hands every primitive validated arguments, encoded data (strings) and an
  * `Operation`: `op.now` is the only "now" that decides what is live, and `op.signal` aborts at
- * the deadline (pass it to every client call that can be cancelled). A primitive may return
+ * the deadline (pass it to every client call that can be cancelled; for a client that takes no
+ * signal, `op.onExpiry(cancel)` is the cheaper hook). A primitive may return
  * its value directly or a native promise of it. Throw the client's errors as they are: the kit
  * maps them (add `classify(error)` to tell it which are outages and which are bugs).
  */
