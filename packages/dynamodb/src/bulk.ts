@@ -3,7 +3,6 @@
  * the batch of work on what it found, under the page's own deadline. Throttled batch leftovers
  * are sent again after a backoff, within that deadline.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -13,7 +12,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
-import { more, type NextPage, type Operation } from '@sessions/core/kit';
+import { more, type NextPage, type Operation, retryWithin } from '@sessions/core/kit';
 import type { DynamoDBDriver } from './dynamodb-driver.js';
 import { ATTR, type Item, keyOf } from './item.js';
 import { SOURCE } from './options.js';
@@ -117,7 +116,7 @@ export async function batchDelete(t: DynamoDBDriver, op: Operation, pks: string[
       const out = await t.send(op, (o) => t.client.send(command, o));
       return out.UnprocessedItems?.[t.tableName];
     });
-    batches.push(sent);
+    batches.push(sent.then(() => {}));
   }
   await Promise.all(batches);
 }
@@ -126,21 +125,23 @@ export async function batchDelete(t: DynamoDBDriver, op: Operation, pks: string[
  * Send `first`, then what DynamoDB left unprocessed (throttling) after a growing backoff,
  * until nothing is left; a backoff that would outlast the deadline gives up instead.
  */
-async function untilProcessed<T>(
+function untilProcessed<T>(
   op: Operation,
   first: T[],
   send: (pending: T[]) => Promise<T[] | undefined>,
-): Promise<void> {
+): Promise<true> {
   let pending = first;
-  for (let delay = 50; ; delay *= 2) {
-    const left = await send(pending);
-    if (!left?.length) return;
-    if (op.remaining() < delay) {
-      throw new UnavailableError(SOURCE, `${op.name}: DynamoDB left items unprocessed (throttled)`);
-    }
-    await sleep(delay, undefined, { signal: op.signal });
-    pending = left;
-  }
+  return retryWithin(
+    op,
+    { firstMs: 50, factor: 2 },
+    async () => {
+      const left = await send(pending);
+      if (!left?.length) return true;
+      pending = left;
+      return undefined;
+    },
+    () => new UnavailableError(SOURCE, `${op.name}: DynamoDB left items unprocessed (throttled)`),
+  );
 }
 
 /** The partition keys of `items`. */

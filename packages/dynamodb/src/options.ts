@@ -5,10 +5,12 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { BaseStoreOptions, SessionData } from '@sessions/core';
 import {
+  choiceOption,
   DEFAULT_OPERATION_TIMEOUT,
   type InFlightOptions,
   integerOption,
   MAX_TIMER_MS,
+  oneOfOptions,
 } from '@sessions/core/kit';
 
 /** The package name every error of this store carries as `source`. */
@@ -98,9 +100,7 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** Apply defaults to the DynamoDB-specific options; a TypeError for a value that cannot work. */
 export function resolveDynamoOptions(options: DynamoDBOwnOptions): ResolvedDynamoOptions {
-  if (options.client && options.clientConfig) {
-    throw new TypeError(`[${SOURCE}] pass either client or clientConfig, not both`);
-  }
+  oneOfOptions(options, ['client', 'clientConfig'], SOURCE, false);
   const { tableName = DEFAULT_TABLE_NAME, userIndexName = DEFAULT_USER_INDEX_NAME } = options;
   for (const [what, name] of Object.entries({ tableName, userIndexName })) {
     if (!TABLE_NAME.test(name)) {
@@ -108,12 +108,12 @@ export function resolveDynamoOptions(options: DynamoDBOwnOptions): ResolvedDynam
     }
   }
   const range = { source: SOURCE, min: 1, max: MAX_TIMER_MS };
-  const wait = options.tableWaitTimeout;
-  const tableWaitTimeout = integerOption(
-    wait,
+  const wait = integerOption(
+    options.tableWaitTimeout,
     DEFAULT_TABLE_WAIT_TIMEOUT_MS,
     'tableWaitTimeout',
     range,
   );
-  return { tableName, userIndexName, createTable: options.createTable ?? true, tableWaitTimeout };
+  const createTable = choiceOption(options.createTable, true, 'createTable', [true, false], SOURCE);
+  return { tableName, userIndexName, createTable, tableWaitTimeout: wait };
 }

@@ -3,7 +3,6 @@
  * infrastructure as code), and the driver's `prepare`: create it, wait for ACTIVE, add the user
  * index and TTL when missing. Idempotent, and safe when several processes race to do it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -14,7 +13,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { UnavailableError } from '@sessions/core';
-import type { Operation } from '@sessions/core/kit';
+import { type Operation, retryWithin } from '@sessions/core/kit';
 import { onAwsError } from './conditions.js';
 import type { DynamoDBDriver } from './dynamodb-driver.js';
 import { ATTR } from './item.js';
@@ -123,19 +122,18 @@ function describe(t: Table, op: Operation): Promise<TableDescription | undefined
 }
 
 /** Poll until the table (and the user index, if present) is ACTIVE, within the deadline. */
-async function waitActive(t: Table, op: Operation): Promise<TableDescription> {
-  for (let delay = 50; ; delay = Math.min(delay * 1.5, 2000)) {
-    const table = await describe(t, op);
-    if (table && isActive(table, t.userIndexName)) return table;
-    if (op.remaining() < delay) {
-      const status = table?.TableStatus ?? 'missing';
-      throw new UnavailableError(
-        SOURCE,
-        `table "${t.tableName}" was not ACTIVE in time (${status})`,
-      );
-    }
-    await sleep(delay, undefined, { signal: op.signal });
-  }
+function waitActive(t: Table, op: Operation): Promise<TableDescription> {
+  let status = 'missing';
+  return retryWithin(
+    op,
+    { firstMs: 50, factor: 1.5, maxMs: 2000 },
+    async () => {
+      const table = await describe(t, op);
+      status = table?.TableStatus ?? 'missing';
+      return table && isActive(table, t.userIndexName) ? table : undefined;
+    },
+    () => new UnavailableError(SOURCE, `table "${t.tableName}" was not ACTIVE in time (${status})`),
+  );
 }
 
 /** Enable TTL on `ttl`. `fresh`: we just created the table, so it cannot be on yet. */

@@ -182,7 +182,10 @@ describe('options', () => {
   test('refuse what cannot work, before any I/O', () => {
     const client = testClient();
     expect(() => new DynamoDBStore({ client, clientConfig: {} })).toThrow(
-      /either client or clientConfig/,
+      /at most one of client or clientConfig/,
+    );
+    expect(() => new DynamoDBStore({ client, createTable: 'yes' as never })).toThrow(
+      /createTable must be one of true, false/,
     );
     expect(() => new DynamoDBStore({ client, tableName: 'ab' })).toThrow(/tableName/);
     expect(() => new DynamoDBStore({ client, userIndexName: 'bad name' })).toThrow(/userIndexName/);

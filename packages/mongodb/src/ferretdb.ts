@@ -9,8 +9,7 @@
  * `touch` can write back data a concurrent `set` just replaced. Queueing the writes of one
  * `_id` keeps compare-and-set exact between the writers of one process (not across processes).
  */
-import { UnavailableError } from '@sessions/core';
-import { CONFLICT, type Operation, type RecordWrite } from '@sessions/core/kit';
+import { CONFLICT, deadlineExceeded, type Operation, type RecordWrite } from '@sessions/core/kit';
 import type { Db, Document } from 'mongodb';
 import { SOURCE } from './options.js';
 
@@ -110,10 +109,8 @@ const writeSlots = new WriteSlots(WRITE_SLOTS);
 /** Throw `UNAVAILABLE` when too little time is left to start a write (see MIN_TIME_TO_WRITE_MS). */
 function assertTimeToWrite(op: Operation, queuedAt: number): void {
   if (op.remaining() >= MIN_TIME_TO_WRITE_MS) return;
-  const message = `${op.name} waited ${Math.round(performance.now() - queuedAt)} ms for earlier writes`;
-  // A timeout as cause, like the kit's deadline: callers can tell it from a refusal.
-  const cause = Object.assign(new Error(message), { name: 'TimeoutError' });
-  throw new UnavailableError(SOURCE, message, { cause });
+  const waited = `waited ${Math.round(performance.now() - queuedAt)} ms for earlier writes`;
+  throw deadlineExceeded(SOURCE, op.name, op.ms, waited);
 }
 
 /** Run `work` in a write slot, if there is still time once it has one. */

@@ -1,5 +1,6 @@
 /** Options of {@link MongoDBStore} beyond the shared ones the kit validates. */
 import type { PruningStoreOptions, SessionData } from '@sessions/core';
+import { choiceOption, oneOfOptions } from '@sessions/core/kit';
 import type { Db, MongoClient, MongoClientOptions } from 'mongodb';
 
 /** The package name every error of this store carries. */
@@ -78,10 +79,7 @@ const EXPIRY_MODES: readonly ExpiryMode[] = ['ttl-index', 'prune', 'both'];
 /** Throw a `TypeError` naming the option when a MongoDB-specific option is malformed. */
 export function assertMongoOptions(options: MongoDBStoreOptions<unknown> | undefined): void {
   const o = options ?? {};
-  const given = [o.client, o.db, o.url].filter((v) => v !== undefined).length;
-  if (given !== 1) {
-    throw new TypeError(`[${SOURCE}] give exactly one of client, db or url (got ${given})`);
-  }
+  oneOfOptions(o, ['client', 'db', 'url'], SOURCE);
   const collection = o.collection ?? DEFAULT_COLLECTION;
   if (
     typeof collection !== 'string' ||
@@ -92,11 +90,6 @@ export function assertMongoOptions(options: MongoDBStoreOptions<unknown> | undef
       `[${SOURCE}] collection must be 1-120 characters without "$" and not start with "system."`,
     );
   }
-  if (o.expiryMode !== undefined && !EXPIRY_MODES.includes(o.expiryMode)) {
-    throw new TypeError(`[${SOURCE}] expiryMode must be one of ${EXPIRY_MODES.join(', ')}`);
-  }
-  const serialize = o.serializeWrites;
-  if (serialize !== undefined && serialize !== 'auto' && typeof serialize !== 'boolean') {
-    throw new TypeError(`[${SOURCE}] serializeWrites must be 'auto', true or false`);
-  }
+  choiceOption(o.expiryMode, 'ttl-index', 'expiryMode', EXPIRY_MODES, SOURCE);
+  choiceOption(o.serializeWrites, 'auto', 'serializeWrites', ['auto', true, false], SOURCE);
 }

@@ -4,6 +4,7 @@
  * the store kit; the PostgreSQL ones here, before any connection is opened.
  */
 import type { PruningStoreOptions, SessionData } from '@sessions/core';
+import { choiceOption, integerOption, oneOfOptions } from '@sessions/core/kit';
 import type { Pool } from 'pg';
 
 /** The package name every error of this store carries as `source`. */
@@ -68,9 +69,7 @@ export interface PostgresSettings {
 /** Validate the PostgreSQL options; a malformed one is a `TypeError` naming it. */
 export function resolvePostgresOptions(options: PostgresStoreOptions<unknown>): PostgresSettings {
   const { url, pool } = options;
-  if ((url === undefined) === (pool === undefined)) {
-    throw new TypeError(`[${SOURCE}] give exactly one of url and pool`);
-  }
+  oneOfOptions(options, ['url', 'pool'], SOURCE);
   if (url !== undefined && (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url))) {
     throw new TypeError(`[${SOURCE}] url must be a postgres:// connection string`);
   }
@@ -83,14 +82,9 @@ export function resolvePostgresOptions(options: PostgresStoreOptions<unknown>): 
       `[${SOURCE}] table must match ${TABLE_PATTERN}, got ${JSON.stringify(table)}`,
     );
   }
-  const createTable = options.createTable ?? true;
-  if (typeof createTable !== 'boolean') {
-    throw new TypeError(`[${SOURCE}] createTable must be a boolean`);
-  }
-  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isSafeInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-    throw new TypeError(`[${SOURCE}] poolSize must be an integer from 1 to 1000`);
-  }
+  const createTable = choiceOption(options.createTable, true, 'createTable', [true, false], SOURCE);
+  const range = { source: SOURCE, min: 1, max: 1000 };
+  const poolSize = integerOption(options.poolSize, DEFAULT_POOL_SIZE, 'poolSize', range);
   if (pool !== undefined && options.poolSize !== undefined) {
     throw new TypeError(`[${SOURCE}] poolSize applies to a pool the store opens: remove it`);
   }

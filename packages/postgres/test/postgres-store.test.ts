@@ -13,13 +13,13 @@ function unique(prefix: string): string {
 
 describe('options', () => {
   test.each([
-    [{}, /exactly one of url and pool/],
+    [{}, /exactly one of url or pool/],
     [{ url: 'mysql://x' }, /url must be a postgres:\/\//],
-    [{ url: 'postgres://x', pool: {} }, /exactly one of url and pool/],
+    [{ url: 'postgres://x', pool: {} }, /exactly one of url or pool/],
     [{ pool: {} }, /pool must be a pg.Pool/],
     [{ url: 'postgres://x', table: 'bad-name' }, /table must match/],
     [{ url: 'postgres://x', poolSize: 0 }, /poolSize must be an integer/],
-    [{ url: 'postgres://x', createTable: 'yes' }, /createTable must be a boolean/],
+    [{ url: 'postgres://x', createTable: 'yes' }, /createTable must be one of true, false/],
   ])('%o is a TypeError naming the option', (options, message) => {
     expect(() => new PostgresStore(options as never)).toThrow(message);
   });

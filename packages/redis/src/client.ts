@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
+import { oneOfOptions } from '@sessions/core/kit';
 import { Cluster, Redis } from 'ioredis';
 import { isNodeRedis, nodeRedisClient } from './node-redis-client.js';
 import {
@@ -97,9 +98,7 @@ function parseNode(address: string): { host: string; port: number } {
 /** Resolve the store's `client` / `url` / `clusterNodes` option (exactly one must be set). */
 export function openClient(options: RedisStoreOptions<unknown>, timeout: number): RedisClient {
   const { client, url, clusterNodes } = options;
-  if ([client, url, clusterNodes].filter((v) => v !== undefined).length !== 1) {
-    throw new TypeError(`[${SOURCE}] give exactly one of client, url or clusterNodes`);
-  }
+  oneOfOptions(options, ['client', 'url', 'clusterNodes'], SOURCE);
   const redisOptions = { ...boundedRedisOptions(timeout), ...options.redisOptions };
   if (url !== undefined) return ioredisClient(new Redis(url, redisOptions), true);
   if (clusterNodes !== undefined) {

@@ -1,5 +1,6 @@
 /** The options of {@link SqliteStore} (the shared ones are the store kit's) and its errors. */
 import { type PruningStoreOptions, type SessionData, UnavailableError } from '@sessions/core';
+import { choiceOption } from '@sessions/core/kit';
 import type { Database } from 'better-sqlite3';
 
 /** The package name every error of this store carries. */
@@ -45,15 +46,14 @@ export interface SqliteStoreOptions<D = SessionData> extends PruningStoreOptions
 
 /** `table` and `synchronous` with their defaults; a malformed one is a `TypeError` naming it. */
 export function resolveSqliteOptions(options: Partial<SqliteStoreOptions<unknown>>) {
-  const { table = DEFAULT_TABLE, synchronous = 'NORMAL' } = options;
+  const { table = DEFAULT_TABLE } = options;
   if (typeof table !== 'string' || !TABLE_PATTERN.test(table) || /^sqlite_/i.test(table)) {
     throw new TypeError(
       `[${SOURCE}] table must match ${TABLE_PATTERN} and not start with "sqlite_", got ${JSON.stringify(table)}`,
     );
   }
-  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new TypeError(`[${SOURCE}] synchronous must be 'NORMAL' or 'FULL'`);
-  }
+  const choices: SqliteSynchronous[] = ['NORMAL', 'FULL'];
+  const synchronous = choiceOption(options.synchronous, 'NORMAL', 'synchronous', choices, SOURCE);
   return { table, synchronous };
 }
 

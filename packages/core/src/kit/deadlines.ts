@@ -18,11 +18,18 @@ import type { Call } from './operation.js';
  * "refused". A plain Error rather than a DOMException: under a burst thousands of calls time
  * out in the same tick, and a DOMException costs several times more to build.
  */
-export function deadlineExceeded(source: string, operation: string, ms: number): UnavailableError {
+export function deadlineExceeded(
+  source: string,
+  operation: string,
+  ms: number,
+  /** Why, when the store knows better than "out of time" (`"waited 40 ms for earlier writes"`). */
+  detail?: string,
+): UnavailableError {
   const cause = Object.assign(new Error(`${operation} timed out after ${ms} ms`), {
     name: 'TimeoutError',
   });
-  return new UnavailableError(source, `${operation} did not complete within ${ms} ms`, { cause });
+  const message = `${operation} did not complete within ${ms} ms`;
+  return new UnavailableError(source, detail ? `${message}: ${detail}` : message, { cause });
 }
 
 /** The deadlines of one store's calls; see the module comment. Internal to the kit. */

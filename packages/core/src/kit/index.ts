@@ -50,10 +50,13 @@ export type {
   StoreSpec,
 } from './options.js';
 export {
+  choiceOption,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_NAMESPACE,
   DEFAULT_OPERATION_TIMEOUT,
   integerOption,
   MAX_TIMER_MS,
+  oneOfOptions,
 } from './options.js';
 export { PruningDriverStore } from './pruning-driver-store.js';
+export { type Backoff, retryWithin } from './retry.js';

@@ -51,6 +51,8 @@ export interface Operation {
   readonly expired: boolean;
   /** When the deadline passes, in `performance.now()` milliseconds. */
   readonly deadline: number;
+  /** The bound of this call, in ms (for messages: `deadlineExceeded(source, op.name, op.ms)`). */
+  readonly ms: number;
   /** Milliseconds left before the deadline (negative once it has passed). */
   remaining(): number;
 }

@@ -191,6 +191,56 @@ export function integerOption(
   return v;
 }
 
+/**
+ * Validate an option that takes one of a few values (`'NORMAL' | 'FULL'`, or `true | false`):
+ * `value` undefined takes `fallback`; anything else not in `choices` is a `TypeError` naming the
+ * option and the choices.
+ *
+ * @example
+ * ```ts
+ * const createTable = choiceOption(options.createTable, true, 'createTable', [true, false], SOURCE);
+ * ```
+ */
+export function choiceOption<T extends string | boolean>(
+  value: unknown,
+  fallback: T,
+  name: string,
+  choices: readonly T[],
+  source: string,
+): T {
+  const v = value ?? fallback;
+  if (!choices.includes(v as T)) {
+    const list = choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c))).join(', ');
+    throw new TypeError(`[${source}] ${name} must be one of ${list}, got ${String(value)}`);
+  }
+  return v as T;
+}
+
+/**
+ * Check that exactly one of the options `names` is set (with `required: false`, at most one: a
+ * store that can also build its client from the environment), and return its name. A
+ * `TypeError` lists them otherwise.
+ *
+ * @example
+ * ```ts
+ * const given = oneOfOptions(options, ['client', 'url'], SOURCE); // 'client' | 'url'
+ * ```
+ */
+export function oneOfOptions<K extends string>(
+  options: Partial<Record<K, unknown>>,
+  names: readonly K[],
+  source: string,
+  required = true,
+): K | undefined {
+  const given = names.filter((name) => options[name] !== undefined);
+  if (given.length === 1 || (given.length === 0 && !required)) return given[0];
+  const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  const got = given.length === 0 ? 'none' : given.join(' and ');
+  throw new TypeError(
+    `[${source}] give ${required ? 'exactly' : 'at most'} one of ${list} (got ${got})`,
+  );
+}
+
 function isCodec(value: unknown): value is Codec {
   const c = value as Partial<Codec> | null;
   return (
