@@ -5,6 +5,7 @@
 
 import fastifySession from '@fastify/session';
 import { MemoryStore } from '@sessions/core';
+import { ExpressSessionStore } from '@sessions/express';
 import session from 'express-session';
 import type { BackendSpec } from '../backend.js';
 import { directTarget } from '../direct.js';
@@ -43,12 +44,13 @@ export const memory: BackendSpec = {
   name: 'memory',
   poolSize: 1000,
   async open(poolSize) {
-    const stores = [new MemoryStore(), new MemoryStore(), new MemoryStore()];
+    const stores = [new MemoryStore(), new MemoryStore(), new MemoryStore(), new MemoryStore()];
     const contender = (name: string, target: Target) => new TargetContender(name, target, poolSize);
     return {
       title: 'memory (in this process)',
       notes: [
         "@fastify/session's default store keeps the live Session object: no copy, no expiry (not the same guarantees).",
+        'The hashIds: false row stores session IDs in clear (not our default): its gap to "express: ours (ExpressSessionStore)" is what hashing each ID (SHA-256) costs.',
       ],
       serverPids: [],
       contenders: [
@@ -56,6 +58,12 @@ export const memory: BackendSpec = {
         contender('ours: MemoryStore', directTarget(stores[0] as MemoryStore)),
         ...ourAdapterTargets(stores[1] as MemoryStore, stores[2] as MemoryStore).map(
           ([name, target]) => contender(name, target),
+        ),
+        contender(
+          'express: ours, hashIds: false',
+          expressTarget(
+            new ExpressSessionStore({ store: stores[3] as MemoryStore, hashIds: false }),
+          ),
         ),
         contender(
           "express: express-session's MemoryStore",
