@@ -9,8 +9,11 @@ import type { Operation } from './operation.js';
 
 /** How the pause between attempts grows: `firstMs`, times `factor` each time, at most `maxMs`. */
 export interface Backoff {
+  /** The pause after the first attempt, in ms. */
   readonly firstMs: number;
+  /** What each pause is multiplied by for the next one (1 keeps it constant). */
   readonly factor: number;
+  /** The longest pause, in ms; unbounded when absent (the deadline still bounds the whole). */
   readonly maxMs?: number;
 }
 
