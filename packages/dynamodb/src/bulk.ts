@@ -106,7 +106,7 @@ export async function batchGet(t: DynamoDBDriver, op: Operation, pks: string[]):
 
 /** Delete items by primary key, unconditionally, in batches of 25 sent together. */
 export async function batchDelete(t: DynamoDBDriver, op: Operation, pks: string[]): Promise<void> {
-  const batches: Array<Promise<void>> = [];
+  const batches: Array<Promise<unknown>> = [];
   for (let i = 0; i < pks.length; i += BATCH_WRITE_MAX) {
     const requests: WriteRequest[] = pks
       .slice(i, i + BATCH_WRITE_MAX)
@@ -116,7 +116,7 @@ export async function batchDelete(t: DynamoDBDriver, op: Operation, pks: string[
       const out = await t.send(op, (o) => t.client.send(command, o));
       return out.UnprocessedItems?.[t.tableName];
     });
-    batches.push(sent.then(() => {}));
+    batches.push(sent);
   }
   await Promise.all(batches);
 }
