@@ -4,7 +4,7 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { SerializeError } from '@sessions/core';
+import { ConflictError, SerializeError } from '@sessions/core';
 import type { Session, SessionData, Store } from 'express-session';
 import { sessionFingerprint } from './fingerprint.js';
 import { HeldResponse } from './held-response.js';
@@ -27,6 +27,9 @@ export type SaveBeforeResponse = (
   res: ServerResponse,
   next: (err?: unknown) => void,
 ) => void;
+
+const ROTATED_AWAY =
+  'the session cookie was rotated (by a login or a privilege change) while this request was in flight; nothing was written';
 
 type SaveFunction = (this: Session, callback?: (err?: unknown) => void) => Session;
 
@@ -53,6 +56,16 @@ type SaveFunction = (this: Session, callback?: (err?: unknown) => void) => Sessi
  * A session express-session could not compare (a `BigInt` or a cycle in it, on which its own
  * hashing throws and the request hangs) is refused the same way, as `SERIALIZE`.
  *
+ * A request whose cookie was rotated away while it was on its way (`req.sessionMiss` is
+ * `rotated`: a login or privilege change on this browser regenerated the session within the
+ * last minute, so the browser holds the successor) never starts a session of its own: its
+ * cookie, arriving after the login's, would replace it, and the user would be logged out. Left
+ * unchanged, the session express-session started for it is dropped (no `Set-Cookie`, nothing
+ * stored, even with `saveUninitialized: true`); changed, the request fails with a
+ * `ConflictError` (409) and nothing is written, unless the handler regenerated it (a login of
+ * its own). This needs the store's miss reasons: {@link ExpressSessionStore} with
+ * `missReasons` on, as by default.
+ *
  * Requests that leave the session unchanged are not held: express-session then only moves
  * the expiry (`touch`), or saves it unchanged with `resave: true` or `saveUninitialized: true`;
  * no data can be lost there, and such a write's failure still reaches your error handler
@@ -77,11 +90,22 @@ export function saveBeforeResponse(): SaveBeforeResponse {
     if (!req.session || !req.sessionStore) return next();
     const startId = req.sessionID;
     const startPrint = sessionFingerprint(req.session);
+    const rotatedAway = (req as { sessionMiss?: unknown }).sessionMiss === 'rotated';
     new HeldResponse(res, (held) => {
       const session = req.session as Session | undefined;
       if (!session) return false; // destroyed, or dropped: nothing to save
       const print = sessionFingerprint(session);
-      if (print !== undefined && print === startPrint && req.sessionID === startId) return false;
+      const unchanged = print !== undefined && print === startPrint;
+      if (rotatedAway && req.sessionID === startId) {
+        dropSession(req);
+        if (unchanged) return false;
+        setImmediate(() => {
+          held.discard();
+          next(withStatus(new ConflictError(SOURCE, ROTATED_AWAY)));
+        });
+        return true;
+      }
+      if (unchanged && req.sessionID === startId) return false;
       saveNow(req as SessionRequest & { sessionStore: Store }, session, print, (err) => {
         if (err === undefined) return held.release();
         held.discard();

@@ -165,6 +165,34 @@ export function saveBeforeResponseScenarios(makeStore: MakeStore): void {
     expect((await store.get(key))?.version).toBe(before);
   });
 
+  test('a request still holding the cookie a login rotated away never replaces the new one', async () => {
+    const store = await open();
+    const { url, adapter } = await startNaiveApp(store, { saveUninitialized: true });
+    const browser = new Client(url);
+    await browser.send('POST', '/add/tea');
+    // Requests the browser sent before the login's answer came back: they carry the old cookie.
+    const inFlight = new Client(url);
+    inFlight.cookie = browser.cookie;
+    expect((await browser.send('POST', '/relogin/ada')).status).toBe(200);
+    const before = (await store.list?.())?.length;
+
+    const read = await inFlight.send('GET', '/me');
+    expect(read.status).toBe(200);
+    expect(read.setCookie).toEqual([]); // with saveUninitialized, it would be a new, anonymous one
+    const change = await inFlight.send('POST', '/add/jam');
+    expect(change.status).toBe(409);
+    expect(change.setCookie).toEqual([]);
+    expect((await store.list?.())?.length).toBe(before); // nothing stored for either
+
+    expect(JSON.parse((await browser.send('GET', '/me')).body)).toEqual({
+      userId: 'ada',
+      items: [],
+    });
+    // A login of its own still works: its session is a new one, stored and sent.
+    expect((await inFlight.send('POST', '/relogin/bob')).status).toBe(200);
+    expect((await stored(store, adapter, inFlight))?.userId).toBe('bob');
+  });
+
   for (const options of [{ rolling: true }, { resave: true }, { saveUninitialized: true }]) {
     test(`[17.6] with ${JSON.stringify(options)}: a change is one write, made before the response`, async () => {
       const probed = probe(await open());

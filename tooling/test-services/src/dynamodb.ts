@@ -25,6 +25,13 @@ import { reportMissingBackend } from './backends.js';
 import { type RunningServer, type ServerSpec, startServer } from './launcher.js';
 import { which } from './which.js';
 
+// Every tool that starts DynamoDB Local (the soak, the outage and load runs, the benchmarks)
+// imports this module before it creates a client or forks a process that will: on Node 20 the
+// SDK would print its NodeVersionSupportWarning (nine lines) in each of them, burying the run's
+// own output. It is the SDK's own switch, so no other warning is hidden; an explicit `false`
+// shows it again. (vitest's runs get the same default from @sessions/vitest-config.)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * The part of vitest's `TestProject` that {@link setupDynamo} uses. Typed structurally because
  * this package does not depend on vitest; the consuming package declares the provided key:
