@@ -4,7 +4,8 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { ConflictError, SerializeError } from '@sessions/core';
+import { SerializeError } from '@sessions/core';
+import { rotatedAwayConflict } from '@sessions/core/adapter';
 import type { Session, SessionData, Store } from 'express-session';
 import { sessionFingerprint } from './fingerprint.js';
 import { HeldResponse } from './held-response.js';
@@ -27,9 +28,6 @@ export type SaveBeforeResponse = (
   res: ServerResponse,
   next: (err?: unknown) => void,
 ) => void;
-
-const ROTATED_AWAY =
-  'the session cookie was rotated (by a login or a privilege change) while this request was in flight; nothing was written';
 
 type SaveFunction = (this: Session, callback?: (err?: unknown) => void) => Session;
 
@@ -101,7 +99,7 @@ export function saveBeforeResponse(): SaveBeforeResponse {
         if (unchanged) return false;
         setImmediate(() => {
           held.discard();
-          next(withStatus(new ConflictError(SOURCE, ROTATED_AWAY)));
+          next(withStatus(rotatedAwayConflict(SOURCE)));
         });
         return true;
       }

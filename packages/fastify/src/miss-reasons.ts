@@ -3,6 +3,7 @@
  * {@link sessionMissReasons} plugin, registered right after @fastify/session.
  */
 import type { MissReason } from '@sessions/core';
+import { rotatedAwayConflict } from '@sessions/core/adapter';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { FastifySessionStore } from './fastify-store.js';
 
@@ -18,11 +19,38 @@ declare module 'fastify' {
   }
 }
 
+const SOURCE = '@sessions/fastify';
+
+/** The new sessions of requests whose cookie a login rotated away: never saved nor sent. */
+const heldBack = new WeakSet<object>();
+
+/**
+ * Keep @fastify/session from saving `session` or sending any cookie for it, clearing included:
+ * its `onSend` does nothing for a session without an `encryptedSessionId` (@fastify/session 11).
+ * A regenerate replaces the object, so a login of the request's own is saved as usual.
+ */
+function holdBack(session: unknown): void {
+  if (session === null || typeof session !== 'object') return;
+  heldBack.add(session);
+  Object.defineProperty(session, 'encryptedSessionId', {
+    configurable: true,
+    enumerable: false,
+    value: undefined,
+  });
+}
+
 /**
  * A Fastify plugin that sets `request.sessionMiss` on every request @fastify/session gave a
  * session. Register it right after @fastify/session (its hook must run right after the
  * plugin's own). A store failure is no miss reason here: the request fails with the store's
  * `UNAVAILABLE` error (a `miss` event says `store-unavailable`).
+ *
+ * It also keeps a request that was still on its way with the cookie a login just rotated away
+ * (`rotated`: the browser already holds the new one) from starting a session: @fastify/session
+ * would send it a new cookie, or clear the old one, and that cookie, arriving after the
+ * login's, would log the user out. Left unchanged, the request's session is neither stored nor
+ * sent; changed, the request fails with a `ConflictError` (map it to 409, as for any conflict)
+ * and nothing is written. A request that regenerates (a login of its own) is saved as usual.
  *
  * @example
  * ```ts
@@ -37,8 +65,18 @@ export const sessionMissReasons: FastifyPluginCallback = (fastify, _options, don
   fastify.decorateRequest('sessionMiss', undefined);
   fastify.addHook('onRequest', (request, _reply, next) => {
     const store = (request as { sessionStore?: unknown }).sessionStore;
-    if (store instanceof FastifySessionStore) request.sessionMiss = store.missOf(request);
+    if (store instanceof FastifySessionStore) {
+      request.sessionMiss = store.missOf(request);
+      if (request.sessionMiss === 'rotated') holdBack((request as { session?: unknown }).session);
+    }
     next();
+  });
+  fastify.addHook('onSend', (request, _reply, payload, next) => {
+    const session = (request as { session?: { isModified?(): boolean } }).session;
+    if (session && heldBack.has(session) && session.isModified?.()) {
+      return next(rotatedAwayConflict(SOURCE));
+    }
+    next(null, payload);
   });
   done();
 };

@@ -18,6 +18,7 @@ import { flaky } from './protocol.js';
 declare module 'fastify' {
   interface Session {
     elevated?: boolean;
+    note?: string;
   }
 }
 
@@ -54,12 +55,12 @@ afterEach(async () => {
 
 async function missApp(
   store: SessionStore,
-  options: Partial<FastifyStoreOptions> & { latency?: number } = {},
+  options: Partial<FastifyStoreOptions> & { latency?: number; saveUninitialized?: boolean } = {},
 ): Promise<MissApp> {
   const reasons: Array<MissReason | undefined> = [];
   const events: MissEvent[] = [];
   const calls: string[] = [];
-  const { latency = 0, ...adapterOptions } = options;
+  const { latency = 0, saveUninitialized = false, ...adapterOptions } = options;
   const adapter = new FastifySessionStore({
     store: instrumented(store, calls, latency),
     ...adapterOptions,
@@ -71,7 +72,7 @@ async function missApp(
     secret: 'a test secret that is at least thirty-two characters long',
     store: adapter,
     cookie: { maxAge: 60 * 60_000, secure: false, httpOnly: true, sameSite: 'lax' },
-    saveUninitialized: false,
+    saveUninitialized,
     rolling: false,
   });
   await app.register(sessionMissReasons);
@@ -90,6 +91,10 @@ async function missApp(
     return { ok: true };
   });
   app.get('/me', async (request) => ({ userId: request.session.userId ?? null }));
+  app.post('/note', async (request) => {
+    request.session.note = 'written';
+    return { ok: true };
+  });
   app.post('/logout-everywhere', async (request, reply) => {
     const { userId } = request.session;
     if (userId === undefined) return reply.status(401).send({ error: 'not logged in' });
@@ -189,14 +194,47 @@ export function missReasonScenarios(makeStore: () => Promise<SessionStore>): voi
     expect(reasons.at(-1)).toBeUndefined();
 
     // The HTTP response is the same whatever the reason: no oracle for guessing IDs. (Any
-    // cookie that finds no session is cleared, by @fastify/session, whatever the reason.)
-    const [withoutCookie, ...withCookie] = responses;
-    expect(withoutCookie).toEqual({ status: 200, body: { userId: null }, cookie: undefined });
-    expect(withCookie).toHaveLength(5);
-    for (const response of withCookie) {
-      expect(response).toEqual({ status: 200, body: { userId: null }, cookie: 'sessionId=' });
+    // cookie that finds no session is cleared, by @fastify/session, whatever the reason.) The
+    // exception: a rotated token's is not, or it would wipe the login's (see the next test).
+    const [withoutCookie, malformed, notFound, rotated, ...revoked] = responses;
+    const anonymous = { status: 200, body: { userId: null } };
+    expect(withoutCookie).toEqual({ ...anonymous, cookie: undefined });
+    expect(rotated).toEqual({ ...anonymous, cookie: undefined });
+    expect(revoked).toHaveLength(2);
+    for (const response of [malformed, notFound, ...revoked]) {
+      expect(response).toEqual({ ...anonymous, cookie: 'sessionId=' });
     }
   });
+
+  for (const saveUninitialized of [false, true]) {
+    test(`saveUninitialized: ${saveUninitialized}: a request still holding the cookie a login rotated away never replaces the new one`, async () => {
+      const store = await open();
+      const { base, reasons } = await missApp(store, { saveUninitialized });
+      const browser = new Browser(base);
+      await browser.send(`/login/${user()}`, 'POST');
+      // Requests the browser sent before the login's answer came back carry the old cookie.
+      const inFlight = new Browser(base);
+      inFlight.cookie = browser.cookie;
+      const ada = user();
+      expect((await browser.send(`/login/${ada}`, 'POST')).status).toBe(200);
+      const before = (await store.list?.())?.length;
+
+      // Without the guard: a new cookie (saveUninitialized) or a clearing one, after the login's.
+      const read = await send(base, '/me', 'GET', inFlight.cookie);
+      expect(reasons.at(-1)).toBe('rotated');
+      expect(read).toEqual({ status: 200, body: { userId: null }, cookie: undefined });
+      const change = await send(base, '/note', 'POST', inFlight.cookie);
+      expect(change).toMatchObject({ status: 409, cookie: undefined });
+      expect((await store.list?.())?.length).toBe(before); // nothing stored for either
+
+      expect((await browser.send('/me')).body).toEqual({ userId: ada });
+      // A login of its own still works: its session is a new one, stored and sent.
+      const relogin = await inFlight.send(`/login/${ada}`, 'POST');
+      expect(relogin.status).toBe(200);
+      expect(relogin.cookie).toMatch(/^sessionId=./);
+      expect((await inFlight.send('/me')).body).toEqual({ userId: ada });
+    });
+  }
 
   test('expired-idle: a record the store still serves past its expiry by the adapter clock', async () => {
     // The app's clock runs two hours ahead of the store's: the store serves what is over.

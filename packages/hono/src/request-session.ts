@@ -10,6 +10,7 @@ import {
   type SessionDescription,
   type SessionManager,
 } from '@sessions/core';
+import { rotatedAwayConflict } from '@sessions/core/adapter';
 import type { Context } from 'hono';
 import { isUnavailable, type ResolvedMiddlewareOptions, SOURCE } from './options.js';
 import type { SessionAccessor } from './types.js';
@@ -199,10 +200,7 @@ export class RequestSession<D> implements SessionAccessor<D> {
       // new anonymous session would either replace the login cookie or be stored for no one.
       this.#replace(undefined, false);
       if (saveChanges && session.changed) {
-        lost = new ConflictError(
-          SOURCE,
-          'the session cookie was rotated (by a login or a privilege change) while this request was in flight; nothing was written',
-        );
+        lost = rotatedAwayConflict(SOURCE);
       }
       return { cookie: undefined, lost };
     }

@@ -37,6 +37,7 @@ export { DEFAULT_SESSION_TTL, resolveAdapterOptions } from './options.js';
 export type { OwnerOption } from './owner.js';
 export { ownerLookup } from './owner.js';
 export { BORN_AT_FIELD } from './restore.js';
+export { rotatedAwayConflict } from './rotated-away.js';
 export type { ListedSession } from './session-bridge.js';
 export { SessionBridge } from './session-bridge.js';
 export type { AdapterEventType } from './session-ends.js';
