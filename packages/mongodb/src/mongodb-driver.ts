@@ -3,14 +3,16 @@
  * filtered writes. Every command carries the operation's `signal`, so a timed-out call stops
  * waiting instead of finishing in the background. The kit does the rest.
  */
-import type {
-  Conflict,
-  ErrorKind,
-  Operation,
-  RecordWrite,
-  StoreDriver,
-  StoredEntry,
-  StoredRecord,
+import {
+  type Conflict,
+  type ErrorKind,
+  more,
+  type Operation,
+  type Paged,
+  type RecordWrite,
+  type StoreDriver,
+  type StoredEntry,
+  type StoredRecord,
 } from '@sessions/core/kit';
 import {
   type Collection,
@@ -26,6 +28,14 @@ import { needsWriteQueue, queueWrite } from './ferretdb.js';
 import { createIndexes } from './indexes.js';
 import type { ExpiryMode, MongoDBStoreOptions } from './options.js';
 import { removeRecord, type WriteTarget, writeRecord } from './writes.js';
+
+/**
+ * Documents one page of `prune` or `deleteByUser` deletes where each is its own queued write
+ * (FerretDB): few enough to finish within the operation's deadline, so every page makes
+ * progress. Unpaged, a backlog of expired documents made every prune time out before it
+ * deleted anything, and the backlog only grew (a one-hour soak on a loaded machine).
+ */
+const DELETES_PER_PAGE = 100;
 
 /** A collection's namespace as a driver. Internal to `MongoDBStore`. */
 export class MongoDBDriver implements StoreDriver {
@@ -87,7 +97,7 @@ export class MongoDBDriver implements StoreDriver {
     return this.#find({ ...this.#liveIn(op), userId }, op);
   }
 
-  deleteByUser(userId: string, except: string | undefined, op: Operation): Promise<number> {
+  deleteByUser(userId: string, except: string | undefined, op: Operation): Paged<number> {
     const filter: Filter<SessionDocument> = { ...this.#liveIn(op), userId };
     if (except !== undefined) filter._id = { $ne: this.#id(except) };
     return this.#deleteMatching(filter, op, { userId, expiresAt: { $gt: new Date(op.now) } });
@@ -102,7 +112,7 @@ export class MongoDBDriver implements StoreDriver {
     await this.#deleteMany({ namespace: this.#namespace }, op);
   }
 
-  prune(op: Operation): Promise<number> {
+  prune(op: Operation): Paged<number> {
     const expired = { expiresAt: { $lte: new Date(op.now) } };
     return this.#deleteMatching({ namespace: this.#namespace, ...expired }, op, expired);
   }
@@ -148,20 +158,20 @@ export class MongoDBDriver implements StoreDriver {
   /**
    * Delete what `filter` matches. FerretDB matches a `deleteMany` on a snapshot, then deletes by
    * `_id`: a session written meanwhile (given to another user, made live again) would go too.
-   * There, each match is deleted behind this process's writes to it, `still` checked again.
+   * There, each match is deleted behind this process's writes to it, `still` checked again, a
+   * page of {@link DELETES_PER_PAGE} at a time (the next page finds what is left).
    */
   async #deleteMatching(
     filter: Filter<SessionDocument>,
     op: Operation,
     still: Filter<SessionDocument>,
-  ): Promise<number> {
+  ): Promise<Awaited<Paged<number>>> {
     if (!(this.#serialize ?? (await this.#io(() => this.#detect(op))))) {
       return this.#deleteMany(filter, op);
     }
     const prefix = this.#id('').length;
-    const matched = await this.#io(() =>
-      this.collection.find(filter, { projection: { _id: 1 }, signal: op.signal }).toArray(),
-    );
+    const options = { projection: { _id: 1 }, limit: DELETES_PER_PAGE, signal: op.signal };
+    const matched = await this.#io(() => this.collection.find(filter, options).toArray());
     const deleted = await Promise.all(
       matched.map(({ _id }) =>
         this.#write(_id.slice(prefix), op, async ({ collection, id, options }) => {
@@ -169,7 +179,8 @@ export class MongoDBDriver implements StoreDriver {
         }),
       ),
     );
-    return deleted.reduce((sum, n) => sum + n, 0);
+    const count = deleted.reduce((sum, n) => sum + n, 0);
+    return matched.length === DELETES_PER_PAGE ? more(count, true) : count;
   }
 
   async #deleteMany(filter: Filter<SessionDocument>, op: Operation): Promise<number> {

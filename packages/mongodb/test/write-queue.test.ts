@@ -2,7 +2,7 @@
 // (FerretDB reports its own version there), or decided by `serializeWrites`. Only FerretDB runs
 // here, so the MongoDB side is proven by the reply MongoDB sends and by `serializeWrites: false`.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { randomToken } from '@sessions/conformance';
+import { FakeClock, randomToken } from '@sessions/conformance';
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isFerretDb, processWriteQueue } from '../src/ferretdb.js';
@@ -136,6 +136,36 @@ describe.skipIf(!mongoUrl)('the write queue on the test server', () => {
     }
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(4);
+    await store.close();
+  });
+
+  test('queued, prune and deleteByUser delete a page of at most 100 documents per operation', async () => {
+    const clock = new FakeClock();
+    const namespace = `ns_${randomToken(8)}`;
+    const store = storeWith({ serializeWrites: true, clock: clock.now, namespace });
+    const finds: number[] = [];
+    const seen = (event: CommandStartedEvent) => {
+      if (event.commandName === 'find') finds.push(Number(event.command.limit ?? Infinity));
+    };
+    const expiresAt = clock.now() + 60_000;
+    await Promise.all(
+      Array.from({ length: 230 }, (_, n) =>
+        store.set(`k${n}`, { data: { n }, expiresAt, userId: n < 120 ? 'ada' : undefined }),
+      ),
+    );
+    client.on('commandStarted', seen);
+    try {
+      // 120 of ada's: two pages; then, past their expiry, the other 110 go in two more.
+      expect(await store.deleteByUser('ada')).toBe(120);
+      expect(finds).toEqual([100, 100]);
+      clock.set(expiresAt);
+      finds.length = 0;
+      expect(await store.prune()).toBe(110);
+      expect(finds).toEqual([100, 100]);
+    } finally {
+      client.off('commandStarted', seen);
+    }
+    expect(await client.db(TEST_DB).collection('write_queue').countDocuments({ namespace })).toBe(0);
     await store.close();
   });
 
