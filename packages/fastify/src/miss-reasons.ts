@@ -74,6 +74,8 @@ export const sessionMissReasons: FastifyPluginCallback = (fastify, _options, don
   fastify.addHook('onSend', (request, _reply, payload, next) => {
     const session = (request as { session?: { isModified?(): boolean } }).session;
     if (session && heldBack.has(session) && session.isModified?.()) {
+      // Once: the error handler's reply passes through onSend too.
+      heldBack.delete(session);
       return next(rotatedAwayConflict(SOURCE));
     }
     next(null, payload);
