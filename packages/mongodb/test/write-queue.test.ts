@@ -165,7 +165,9 @@ describe.skipIf(!mongoUrl)('the write queue on the test server', () => {
     } finally {
       client.off('commandStarted', seen);
     }
-    expect(await client.db(TEST_DB).collection('write_queue').countDocuments({ namespace })).toBe(0);
+    expect(await client.db(TEST_DB).collection('write_queue').countDocuments({ namespace })).toBe(
+      0,
+    );
     await store.close();
   });
 
